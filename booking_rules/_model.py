@@ -1,0 +1,242 @@
+"""The canonical model: what the rules read. No Phorest field names, no wall-clock strings.
+
+Every instant is an aware UTC ``datetime``; every interval is half-open ``[start, end)``.
+Adapters (``_phorest``) build these once; the indexes (``_index``) are built from them once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+Interval = tuple[datetime, datetime]
+Kind = Literal["createBooking", "updateAppointment"]
+ACTIVATION_CANCELED = "CANCELED"
+ACTIVATION_RESERVED = "RESERVED"
+SOURCE_ONLINE = "ONLINE"
+
+
+@dataclass(frozen=True, slots=True)
+class Branch:
+    id: str
+    name: str
+    zone: ZoneInfo
+
+
+@dataclass(frozen=True, slots=True)
+class Staff:
+    id: str
+    user_id: str | None
+    name: str
+    disqualified_services: frozenset[str] = frozenset()
+    archived: bool = False
+    hide_from_online: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Service:
+    id: str
+    name: str
+    duration: int  # minutes
+    finish_duration: int = 0
+    gap_time: int = 0
+    user_durations: Mapping[str, int] = field(default_factory=dict)  # userId -> minutes
+    user_finish_durations: Mapping[str, int] = field(default_factory=dict)
+    disqualified_staff: frozenset[str] = frozenset()
+    room_ids: tuple[str, ...] = ()
+    machine_ids: tuple[str, ...] = ()
+    internet_enabled: bool = True
+    archived: bool = False
+    addon_only: bool = False
+
+    def duration_for(self, staff: Staff | None) -> int:
+        if staff is not None and staff.user_id in self.user_durations:
+            return self.user_durations[staff.user_id]
+        return self.duration
+
+    def finish_for(self, staff: Staff | None) -> int:
+        if staff is not None and staff.user_id in self.user_finish_durations:
+            return self.user_finish_durations[staff.user_id]
+        return self.finish_duration
+
+
+@dataclass(frozen=True, slots=True)
+class Room:
+    id: str
+    name: str
+    capacity: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Machine:
+    id: str
+    name: str
+    quantity: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Appointment:
+    """An appointment held by the snapshot, or an earlier schedule of the request itself.
+
+    Existing appointments hold staff, client, room and machine for ``[start, end)``. A
+    schedule of the request being checked may add a finish block after a gap, during which
+    the staff is free but client, room and machine are still held (``span``).
+    """
+
+    id: str
+    start: datetime
+    end: datetime
+    local_date: date
+    client_id: str | None = None
+    staff_id: str | None = None
+    service_id: str | None = None
+    version: int | None = None
+    activation_state: str = "ACTIVE"
+    deleted: bool = False
+    staff_request: bool = False
+    source: str | None = None
+    room_id: str | None = None
+    machine_id: str | None = None
+    offer_id: str | None = None
+    course_item_id: str | None = None
+    finish: Interval | None = None
+    from_request: str | None = None  # the request location, for a schedule of the request
+
+    @property
+    def blocking(self) -> bool:
+        return not self.deleted and self.activation_state != ACTIVATION_CANCELED
+
+    @property
+    def blocks(self) -> tuple[Interval, ...]:
+        """Where the staff is held."""
+        if self.finish is None:
+            return ((self.start, self.end),)
+        return ((self.start, self.end), self.finish)
+
+    @property
+    def span(self) -> Interval:
+        """Where client, room and machine are held: first block start to last block end."""
+        return (self.start, self.finish[1] if self.finish else self.end)
+
+
+@dataclass(frozen=True, slots=True)
+class Break:
+    id: str
+    start: datetime
+    end: datetime
+    local_date: date
+    staff_id: str | None = None
+    room_id: str | None = None
+    machine_id: str | None = None
+    label: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RosterSlot:
+    """One ``WORKING`` time slot of a staff member, minus its own time off."""
+
+    staff_id: str
+    local_date: date
+    start: datetime
+    end: datetime
+    time_off: Interval | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AllowedTime:
+    weekdays: frozenset[int]  # Monday = 0
+    start: time
+    end: time
+
+
+@dataclass(frozen=True, slots=True)
+class SpecialOffer:
+    id: str
+    name: str
+    service_ids: frozenset[str] = frozenset()
+    start_date: date | None = None
+    end_date: date | None = None
+    allowed_times: tuple[AllowedTime, ...] = ()
+    max_concurrent: int | None = None
+    max_per_day: int | None = None
+    excluded_staff: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Course:
+    id: str
+    name: str
+    min_days: int | None = None
+    max_days: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ClientCourseItem:
+    id: str
+    client_course_id: str
+    client_id: str | None
+    course_id: str | None
+    service_id: str | None
+    initial_units: int | None
+    remaining_units: int | None
+    expiry_date: date | None
+    archived: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Client:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    start: datetime | None = None
+    end: datetime | None = None
+    fetched_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """Something a reader of the input should know: a warning with a code and a place."""
+
+    code: str
+    message: str
+    location: str
+    evidence: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    """One requested service, in canonical form (UTC instants, canonical ids)."""
+
+    index: int
+    location: str  # e.g. "clientAppointmentSchedules[0].serviceSchedules[1]"
+    client_id: str | None
+    service_id: str | None
+    staff_id: str | None
+    start: datetime
+    end: datetime | None  # the explicit end of the request, if it gave one
+    room_id: str | None = None
+    machine_id: str | None = None
+    offer_id: str | None = None
+    course_item_id: str | None = None
+    staff_request: bool = False
+    start_naive: bool = False
+    start_wall: datetime | None = None  # the wall clock as written, for the UTC-trap warning
+    notices: tuple[Notice, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    kind: Kind
+    schedules: tuple[Schedule, ...]
+    client_id: str | None = None
+    booking_status: str = "ACTIVE"
+    appointment_id: str | None = None  # updateAppointment only
+    version: int | None = None  # updateAppointment only
+    notices: tuple[Notice, ...] = ()
+    raw: Mapping[str, Any] = field(default_factory=dict)

@@ -1,0 +1,122 @@
+"""The result of a check: a verdict, every violation with its evidence, and the one code
+the API would most likely answer."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Literal
+
+from ._time import format_local
+
+if TYPE_CHECKING:
+    from ._ruleset import Ruleset
+    from ._snapshot import Snapshot
+
+Verdict = Literal["PASS", "FAIL", "UNKNOWN"]
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    code: str
+    severity: str  # "error", "warning", or "unknown" for a rule that could not decide
+    message: str
+    location: str  # where in the request body, e.g. clientAppointmentSchedules[0]...
+    schedule: int | None  # index of the schedule in request order, None for the request
+    evidence: dict[str, Any] = field(default_factory=dict)
+    fix: str = ""
+    phorest: bool = False  # one of the nineteen codes the Phorest API answers
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "severity": self.severity, "message": self.message,
+                "location": self.location, "evidence": self.evidence, "fix": self.fix}
+
+
+@dataclass(frozen=True)
+class Report:
+    verdict: Verdict
+    violations: tuple[Violation, ...]  # error severity
+    warnings: tuple[Violation, ...]
+    unknowns: tuple[Violation, ...]
+    predicted_api_code: str | None
+    ruleset: str
+    branch: str
+    zone: str
+    now: datetime
+    snapshot_fetched_at: datetime | None = None
+
+    @classmethod
+    def build(cls, found: list[Violation], unknowns: list[Violation], ruleset: Ruleset,
+              snapshot: Snapshot, now: datetime) -> Report:
+        errors = tuple(v for v in found if v.severity == "error")
+        warnings = tuple(v for v in found if v.severity == "warning")
+        verdict: Verdict = "FAIL" if errors else ("UNKNOWN" if unknowns else "PASS")
+        return cls(verdict, errors, warnings, tuple(unknowns),
+                   ruleset.predict(errors), ruleset.name, snapshot.branch.name,
+                   snapshot.zone.key, now, snapshot.coverage.fetched_at)
+
+    @property
+    def codes(self) -> list[str]:
+        """The distinct codes at error severity, in report order."""
+        return list(dict.fromkeys(v.code for v in self.violations))
+
+    @property
+    def snapshot_age_seconds(self) -> int | None:
+        if self.snapshot_fetched_at is None:
+            return None
+        return int((self.now - self.snapshot_fetched_at).total_seconds())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "verdict": self.verdict,
+            "violations": [v.to_dict() for v in self.violations],
+            "warnings": [v.to_dict() for v in self.warnings],
+            "unknown": [v.to_dict() for v in self.unknowns],
+            "predicted_api_code": self.predicted_api_code,
+            "ruleset": self.ruleset,
+            "snapshot": {
+                "branch": self.branch, "timeZone": self.zone,
+                "fetchedAt": _z(self.snapshot_fetched_at),
+                "ageSeconds": self.snapshot_age_seconds,
+            },
+            "now": _z(self.now),
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
+
+    def to_text(self) -> str:
+        from zoneinfo import ZoneInfo
+
+        zone = ZoneInfo(self.zone)
+        lines = [f"{self.verdict}  {self.branch} ({self.zone}), ruleset {self.ruleset}, "
+                 f"checked at {format_local(self.now, zone)}"]
+        if self.snapshot_age_seconds is not None:
+            lines.append(f"  snapshot fetched {_age(self.snapshot_age_seconds)} before the check")
+        if self.predicted_api_code:
+            lines.append(f"  Phorest would most likely answer: {self.predicted_api_code}")
+        if self.verdict == "PASS":
+            lines.append("  Nothing Phorest would refuse was found.")
+        for v in (*self.violations, *self.unknowns, *self.warnings):
+            lines.append("")
+            lines.append(f"{v.severity:<8} {v.code}" + (f"  at {v.location}" if v.location
+                                                         else ""))
+            lines.append(f"         {v.message}")
+            if v.fix:
+                lines.append(f"         fix: {v.fix}")
+        return "\n".join(lines) + "\n"
+
+
+def _z(instant: datetime | None) -> str | None:
+    return None if instant is None else instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _age(seconds: int) -> str:
+    if seconds < 120:
+        return f"{seconds} s"
+    if seconds < 7200:
+        return f"{seconds // 60} min"
+    if seconds < 172800:
+        return f"{seconds // 3600} h"
+    return f"{seconds // 86400} days"

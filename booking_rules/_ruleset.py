@@ -1,0 +1,206 @@
+"""Rulesets: TOML files that select rules, override severities, set options and the
+priority order that predicts the one code the API answers."""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ._errors import RulesetError
+from ._rule import SEVERITIES, Rule, Severity
+
+_TOP_KEYS = {"name", "description", "extends", "online", "appointment_times", "select",
+             "ignore", "priority", "severity", "options", "rules"}
+ENGINE_OPTIONS: dict[str, tuple[Any, str]] = {
+    "reserved_holds_block": (True, "RESERVED holds block staff, client, room and machine "
+                             "like ACTIVE appointments (Phorest: they do)."),
+}
+
+
+def rulesets_dir() -> Path:
+    """Where the bundled rulesets live: in the wheel, or at the top of a source checkout."""
+    packaged = Path(__file__).with_name("_rulesets")
+    return packaged if packaged.is_dir() else Path(__file__).parents[1] / "rulesets"
+
+
+def bundled_rulesets() -> list[str]:
+    return sorted(p.stem for p in rulesets_dir().glob("*.toml"))
+
+
+@dataclass(frozen=True)
+class Ruleset:
+    name: str
+    source: str
+    rules: tuple[Rule, ...]  # selected, registry order
+    severities: Mapping[str, Severity] = field(default_factory=dict)
+    rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    priority: tuple[str, ...] = ()
+    online: bool = False
+    appointment_times: str = "local"
+    reserved_holds_block: bool = True
+    description: str = ""
+
+    def severity_of(self, rule: Rule) -> Severity:
+        return self.severities.get(rule.code, rule.severity)
+
+    def options_for(self, rule: Rule) -> Mapping[str, Any]:
+        return self.rule_options.get(rule.code, {})
+
+    def notice_rule(self, code: str) -> Rule | None:
+        for rule in self.rules:
+            if rule.notice and rule.code == code:
+                return rule
+        return None
+
+    def predict(self, errors: Iterable[Any]) -> str | None:
+        """The code the API most likely answers: first failing schedule, then priority."""
+        rank = {code: i for i, code in enumerate(self.priority)}
+        candidates = [v for v in errors if v.phorest]
+        if not candidates:
+            return None
+        best = min(candidates, key=lambda v: (
+            v.schedule if v.schedule is not None else -1, rank.get(v.code, len(rank))))
+        return str(best.code)
+
+
+def _suggest(word: str, options: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+def _codes(value: object, key: str, known: Mapping[str, Rule], src: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise RulesetError(src, f"`{key}` must be a list of rule codes")
+    for code in value:
+        if code != "ALL" and code not in known:
+            raise RulesetError(src, f"`{key}` names unknown rule code {code!r}"
+                               f"{_suggest(code, known)}")
+    return list(value)
+
+
+def _read(path: Path, seen: Sequence[str] = ()) -> dict[str, Any]:
+    src = str(path)
+    if str(path.resolve()) in seen:
+        raise RulesetError(src, "`extends` forms a cycle")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise RulesetError(src, "no such ruleset file") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise RulesetError(src, f"not valid TOML: {exc}") from None
+    unknown = set(data) - _TOP_KEYS
+    if unknown:
+        key = sorted(unknown)[0]
+        raise RulesetError(src, f"unknown key {key!r}{_suggest(key, _TOP_KEYS)}")
+    parent = data.get("extends")
+    if parent is None:
+        return data
+    base = _read(_locate(str(parent), path.parent), [*seen, str(path.resolve())])
+    merged = {**base, **{k: v for k, v in data.items() if k not in {"severity", "options",
+                                                                     "rules"}}}
+    merged["severity"] = {**base.get("severity", {}), **data.get("severity", {})}
+    merged["options"] = {**base.get("options", {}), **data.get("options", {})}
+    rules = {k: dict(v) for k, v in base.get("rules", {}).items()}
+    for code, opts in data.get("rules", {}).items():
+        rules[code] = {**rules.get(code, {}), **opts}
+    merged["rules"] = rules
+    return merged
+
+
+def _locate(name: str, relative_to: Path | None = None) -> Path:
+    if name.endswith(".toml") or "/" in name or "\\" in name:
+        p = Path(name)
+        if not p.is_absolute() and relative_to is not None and (relative_to / p).exists():
+            return relative_to / p
+        return p
+    path = rulesets_dir() / f"{name}.toml"
+    if not path.exists():
+        raise RulesetError(name, f"no bundled ruleset of that name; bundled: "
+                           f"{', '.join(bundled_rulesets())}{_suggest(name, bundled_rulesets())}")
+    return path
+
+
+def load_ruleset(name_or_path: str | Path) -> Ruleset:
+    """A bundled ruleset by name (``phorest``, ``phorest-online``, ``strict``) or a TOML path."""
+    from .rules import REGISTRY
+
+    path = _locate(str(name_or_path))
+    src = str(path)
+    data = _read(path)
+    known = REGISTRY
+    select = _codes(data.get("select", ["ALL"]), "select", known, src)
+    ignore = set(_codes(data.get("ignore", []), "ignore", known, src))
+    chosen = [r for r in known.values() if ("ALL" in select or r.code in select)
+              and r.code not in ignore]
+
+    severities: dict[str, Severity] = {}
+    sev = data.get("severity", {})
+    if not isinstance(sev, dict):
+        raise RulesetError(src, "`severity` must be a table of CODE = \"error\"|\"warning\"")
+    for code, value in sev.items():
+        if code not in known:
+            raise RulesetError(src, f"[severity] names unknown rule code {code!r}"
+                               f"{_suggest(code, known)}")
+        if value not in SEVERITIES:
+            raise RulesetError(src, f"[severity] {code} must be \"error\" or \"warning\", "
+                               f"got {value!r}")
+        severities[code] = value
+
+    engine_opts = data.get("options", {})
+    for key, value in engine_opts.items():
+        if key not in ENGINE_OPTIONS:
+            raise RulesetError(src, f"[options] unknown option {key!r}"
+                               f"{_suggest(key, ENGINE_OPTIONS)}")
+        if not isinstance(value, type(ENGINE_OPTIONS[key][0])):
+            raise RulesetError(src, f"[options] {key} must be a "
+                               f"{type(ENGINE_OPTIONS[key][0]).__name__}")
+
+    rule_options: dict[str, dict[str, Any]] = {}
+    for rule in known.values():
+        rule_options[rule.code] = {k: o.default for k, o in rule.options.items()}
+    for code, opts in data.get("rules", {}).items():
+        if code not in known:
+            raise RulesetError(src, f"[rules.{code}] names an unknown rule code"
+                               f"{_suggest(code, known)}")
+        rule = known[code]
+        if not isinstance(opts, dict):
+            raise RulesetError(src, f"[rules.{code}] must be a table of options")
+        for key, value in opts.items():
+            if key not in rule.options:
+                have = ", ".join(rule.options) or "none"
+                raise RulesetError(src, f"[rules.{code}] unknown option {key!r} (options of "
+                                   f"{code}: {have}){_suggest(key, rule.options)}")
+            if not rule.options[key].accepts(value):
+                raise RulesetError(src, f"[rules.{code}] {key} must be a "
+                                   f"{type(rule.options[key].default).__name__}, got {value!r}")
+            rule_options[code][key] = value
+
+    priority = _codes(data.get("priority", []), "priority", known, src)
+    times = data.get("appointment_times", "local")
+    if times not in ("local", "utc"):
+        raise RulesetError(src, f"appointment_times must be \"local\" or \"utc\", got {times!r}")
+    online = data.get("online", False)
+    if not isinstance(online, bool):
+        raise RulesetError(src, "online must be true or false")
+    return Ruleset(
+        name=str(data.get("name", path.stem)), source=src, rules=tuple(chosen),
+        severities=severities, rule_options=rule_options, priority=tuple(priority),
+        online=online, appointment_times=times,
+        reserved_holds_block=bool(engine_opts.get("reserved_holds_block", True)),
+        description=str(data.get("description", "")))
+
+
+_CACHE: dict[str, Ruleset] = {}
+
+
+def resolve_ruleset(ruleset: str | Path | Ruleset) -> Ruleset:
+    if isinstance(ruleset, Ruleset):
+        return ruleset
+    key = str(ruleset)
+    if key not in _CACHE:
+        _CACHE[key] = load_ruleset(key)
+    return _CACHE[key]

@@ -1,0 +1,132 @@
+"""The one module where local wall time meets UTC instants.
+
+Inside the engine every instant is an aware UTC ``datetime``. Local wall clock (rosters,
+breaks, appointment reads, special-offer windows) is converted here, through the branch's
+IANA zone with ``zoneinfo`` + ``tzdata``, under one explicit policy:
+
+* a wall time that does not exist (spring-forward gap) moves forward by the gap, and the
+  caller is told (``shifted``), so it can warn;
+* an ambiguous wall time (fall-back fold) takes its first occurrence (``fold=0``), and the
+  caller is told (``ambiguous``);
+* a write instant without an offset is read as UTC, as Phorest documents, and the caller is
+  told (``naive``), because it is the most common integration bug.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dateutil import tz as _dtz
+from dateutil.parser import isoparse
+
+__all__ = [
+    "EPOCH",
+    "UTC",
+    "LocalResolution",
+    "format_local",
+    "format_span",
+    "load_zone",
+    "local_date",
+    "local_span",
+    "parse_instant",
+    "parse_local_time",
+    "to_local",
+    "to_micros",
+    "wall_to_utc",
+]
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_ONE_US = timedelta(microseconds=1)
+_LOCAL_TIME = re.compile(r"^(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?$")
+
+
+def load_zone(name: str) -> ZoneInfo:
+    """The IANA zone ``name``; ``ValueError`` when it is not one."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"an IANA time zone such as 'Europe/Dublin', got {name!r}") from exc
+
+
+def to_micros(instant: datetime) -> int:
+    """Microseconds since the epoch: the compact key the indexes sort on."""
+    return (instant - EPOCH) // _ONE_US
+
+
+def parse_instant(text: str) -> tuple[datetime, bool]:
+    """An ISO-8601 write instant as aware UTC, and whether it had no offset (read as UTC)."""
+    parsed = isoparse(text)
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=UTC), True
+    return parsed.astimezone(UTC), False
+
+
+def parse_local_time(text: str) -> time:
+    """A Phorest LocalTime, ``HH:mm``, ``HH:mm:ss`` or ``HH:mm:ss.SSS``."""
+    match = _LOCAL_TIME.match(text)
+    if not match:
+        raise ValueError(f"a time of day HH:mm:ss, got {text!r}")
+    hour, minute, second, frac = match.groups()
+    micro = int((frac or "0").ljust(6, "0"))
+    return time(int(hour), int(minute), int(second or 0), micro)
+
+
+@dataclass(frozen=True, slots=True)
+class LocalResolution:
+    """A wall time resolved to an instant, with what the policy had to do."""
+
+    instant: datetime
+    shifted: timedelta  # > 0 when the wall time fell in a gap and moved forward
+    ambiguous: bool  # True when the wall time occurred twice and the first was taken
+
+
+def wall_to_utc(day: date, clock: time, zone: tzinfo) -> LocalResolution:
+    """The UTC instant of wall time ``day clock`` in ``zone``, under the gap/fold policy."""
+    wall = datetime.combine(day, clock).replace(tzinfo=zone, fold=0)
+    shifted = timedelta(0)
+    if not _dtz.datetime_exists(wall):
+        resolved = _dtz.resolve_imaginary(wall)
+        shifted = resolved.replace(tzinfo=None) - wall.replace(tzinfo=None)
+        wall = resolved
+    ambiguous = _dtz.datetime_ambiguous(wall)
+    return LocalResolution(wall.astimezone(UTC), shifted, ambiguous)
+
+
+def local_span(
+    day: date, start: time, end: time, zone: tzinfo
+) -> tuple[LocalResolution, LocalResolution]:
+    """A local ``[start, end)`` on ``day``; an end not after its start ends the next day."""
+    end_day = day if end > start else day + timedelta(days=1)
+    return wall_to_utc(day, start, zone), wall_to_utc(end_day, end, zone)
+
+
+def to_local(instant: datetime, zone: tzinfo) -> datetime:
+    """``instant`` as wall clock in ``zone`` (aware, so the offset stays visible)."""
+    return instant.astimezone(zone)
+
+
+def local_date(instant: datetime, zone: tzinfo) -> date:
+    """The calendar date of ``instant`` in ``zone``: every per-day rule uses this."""
+    return instant.astimezone(zone).date()
+
+
+def format_local(instant: datetime, zone: tzinfo) -> str:
+    """``2026-12-01 10:00 EST (15:00Z)``: how people read an instant in reports."""
+    local = instant.astimezone(zone)
+    utc = instant.astimezone(UTC)
+    same_day = local.date() == utc.date()
+    utc_part = utc.strftime("%H:%MZ") if same_day else utc.strftime("%Y-%m-%d %H:%MZ")
+    return f"{local:%Y-%m-%d %H:%M} {local.tzname()} ({utc_part})"
+
+
+def format_span(start: datetime, end: datetime, zone: tzinfo) -> str:
+    """``2026-12-01 10:00-10:45 EST (15:00Z-15:45Z)``: a half-open interval for people."""
+    ls, le = start.astimezone(zone), end.astimezone(zone)
+    us, ue = start.astimezone(UTC), end.astimezone(UTC)
+    local_end = f"{le:%H:%M}" if le.date() == ls.date() else f"{le:%Y-%m-%d %H:%M}"
+    utc_end = f"{ue:%H:%MZ}" if ue.date() == us.date() else f"{ue:%Y-%m-%d %H:%MZ}"
+    utc_start = f"{us:%H:%MZ}" if us.date() == ls.date() else f"{us:%Y-%m-%d %H:%MZ}"
+    return f"{ls:%Y-%m-%d %H:%M}-{local_end} {ls.tzname()} ({utc_start}-{utc_end})"

@@ -1,0 +1,66 @@
+"""STAFF_DOUBLE_BOOKED: the staff member already has an appointment at that time.
+
+## What it checks
+Each block the requested service holds the staff for (the main block, and the finish block
+after a processing gap, if the service has one) must not overlap a block of another
+blocking appointment of the same staff member. Blocking means not deleted and not
+`CANCELED`; `RESERVED` holds block too (ruleset option `reserved_holds_block`). Intervals
+are half-open, so back-to-back appointments (one ends 10:45, the next starts 10:45) never
+conflict. Earlier schedules of the same request count, so a request can collide with
+itself; an update never collides with the appointment it moves.
+
+## Why the API refuses it
+Phorest answers `STAFF_DOUBLE_BOOKED` when the staff is already booked. With
+`force_selected_time=true` Phorest was observed to book anyway, leaving the salon with a
+real double booking: this check is then the only guard.
+
+## Example
+Lisa already has Mary's cut 10:00-10:45 local (15:00Z-15:45Z) on 1 December.
+
+```json fails
+{"clientId": "cli_new", "clientAppointmentSchedules": [{"serviceSchedules": [
+  {"serviceId": "svc_cut", "staffId": "stf_lisa", "startTime": "2026-12-01T15:30:00Z"}]}]}
+```
+
+Starting when Mary's cut ends is fine:
+
+```json passes
+{"clientId": "cli_new", "clientAppointmentSchedules": [{"serviceSchedules": [
+  {"serviceId": "svc_cut", "staffId": "stf_lisa", "startTime": "2026-12-01T15:45:00Z"}]}]}
+```
+
+## Fix
+Pick another time (`booking-rules slots` lists the free ones for that staff member), or
+another qualified staff member at the same time. Phorest's own answer is
+`findAvailableAppointmentTimes`; `GET .../appointment?staff_id=` shows the staff's bookings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from .._engine import Context, Item
+from .._rule import Finding, Rule
+
+
+def check(item: Item, ctx: Context) -> Iterator[Finding]:
+    staff_id = item.schedule.staff_id or ""
+    seen: set[str] = set()
+    for start, end in item.blocks:
+        for other in ctx.staff_appointments(staff_id, start, end):
+            if other.id in seen:
+                continue
+            seen.add(other.id)
+            yield Finding(
+                f"{ctx.staff_name(staff_id)} is already booked {ctx.when(*other.blocks[0])} "
+                f"with {ctx.name_of(other)}; this service needs them "
+                f"{ctx.when(start, end)}.",
+                evidence={"staffId": staff_id, "requested": ctx.when(start, end),
+                          "conflict": ctx.describe(other)},
+                fix="choose another time for this staff member, or another qualified staff "
+                "member at this time (`booking-rules slots` lists both)",
+            )
+
+
+RULE = Rule(code="STAFF_DOUBLE_BOOKED", check=check, doc=__doc__ or "", module=__name__,
+            phorest=True, history=True, needs=frozenset({"service", "time"}))

@@ -1,0 +1,79 @@
+"""Shared helpers: the example salon, a snapshot builder, and a one-call check.
+
+Tests never depend on the machine's time zone: TZ is pinned to a far-off zone for the whole
+session, so any accidental use of local machine time shows up as a failure.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import booking_rules as br
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE_SALON = ROOT / "docs" / "examples" / "queen_st_toronto.json"
+NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _pin_machine_zone() -> Iterator[None]:
+    old = os.environ.get("TZ")
+    os.environ["TZ"] = "Pacific/Chatham"  # +12:45/+13:45: nothing we test lives there
+    time.tzset()
+    yield
+    if old is None:
+        os.environ.pop("TZ", None)
+    else:
+        os.environ["TZ"] = old
+    time.tzset()
+
+
+def salon_doc() -> dict[str, Any]:
+    """A fresh, mutable copy of the example salon document (Queen St, Toronto)."""
+    return copy.deepcopy(_SALON)
+
+
+_SALON: dict[str, Any] = json.loads(EXAMPLE_SALON.read_text())
+
+
+def minimal_doc(zone: str = "America/Toronto", **lists: Any) -> dict[str, Any]:
+    """A tiny branch: lists given as keyword arguments (staff=[...], services=[...], ...)."""
+    doc: dict[str, Any] = {"branch": {"branchId": "br", "name": "Test", "timeZone": zone}}
+    doc.update(lists)
+    return doc
+
+
+def booking(*schedules: dict[str, Any], client: str = "cli_new") -> dict[str, Any]:
+    """A createBooking body for ``client`` with the given serviceSchedules."""
+    return {"clientId": client,
+            "clientAppointmentSchedules": [{"clientId": client,
+                                            "serviceSchedules": list(schedules)}]}
+
+
+def sched(service: str, staff: str, start: str, **extra: Any) -> dict[str, Any]:
+    return {"serviceId": service, "staffId": staff, "startTime": start, **extra}
+
+
+def run(request: dict[str, Any], doc: dict[str, Any] | None = None, *,
+        now: datetime = NOW, online: bool = False, ruleset: str = "phorest") -> br.Report:
+    snap = br.load_snapshot(doc if doc is not None else _SALON)
+    return br.check(snap, request, now=now, online=online, ruleset=ruleset)
+
+
+def codes(report: br.Report) -> set[str]:
+    """Codes at error severity."""
+    return {v.code for v in report.violations}
+
+
+def all_codes(report: br.Report) -> set[str]:
+    """Codes at any severity, unknowns included."""
+    return {v.code for v in (*report.violations, *report.warnings, *report.unknowns)}
