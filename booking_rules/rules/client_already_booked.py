@@ -1,0 +1,59 @@
+"""CLIENT_ALREADY_BOOKED_THIS_TIME: the client is already booked at that time.
+
+## What it checks
+The client's span for this service (from its first block's start to its last block's end,
+processing gap included: the client is in the chair while colour develops) overlaps
+another blocking appointment of the same client, with any staff member. Half-open: a
+booking starting when the other ends does not conflict. Earlier schedules of the same
+request count; an update never conflicts with the appointment it moves.
+
+## Why the API refuses it
+Phorest answers `CLIENT_ALREADY_BOOKED_THIS_TIME` (seen when moving an appointment to a
+day and time where the client already has one).
+
+## Example
+Mary is in Lisa's chair 10:00-10:45 local; a blow-dry with John at 10:15 overlaps it.
+
+```json fails
+{"clientId": "cli_mary", "clientAppointmentSchedules": [{"serviceSchedules": [
+  {"serviceId": "svc_blowdry", "staffId": "stf_john", "startTime": "2026-12-01T15:15:00Z"}]}]}
+```
+
+At 10:45, when her cut ends, it fits:
+
+```json passes
+{"clientId": "cli_mary", "clientAppointmentSchedules": [{"serviceSchedules": [
+  {"serviceId": "svc_blowdry", "staffId": "stf_lisa", "startTime": "2026-12-01T15:45:00Z"}]}]}
+```
+
+## Fix
+Book after the client's other appointment ends, or move that one first
+(`GET .../appointment?client_id=` lists them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from .._engine import Context, Item
+from .._rule import Finding, Rule
+
+
+def check(item: Item, ctx: Context) -> Iterator[Finding]:
+    client_id = item.schedule.client_id
+    if not client_id:
+        return
+    start, end = item.span
+    for other in ctx.client_appointments(client_id, start, end):
+        yield Finding(
+            f"{ctx.client_name(client_id)} already has {ctx.name_of(other)} with "
+            f"{ctx.staff_name(other.staff_id)} {ctx.when(*other.span)}; this booking holds "
+            f"them {ctx.when(start, end)}.",
+            evidence={"clientId": client_id, "requested": ctx.when(start, end),
+                      "conflict": ctx.describe(other)},
+            fix="book after the client's other appointment, or move it first",
+        )
+
+
+RULE = Rule(code="CLIENT_ALREADY_BOOKED_THIS_TIME", check=check, doc=__doc__ or "",
+            module=__name__, phorest=True, history=True, needs=frozenset({"time"}))

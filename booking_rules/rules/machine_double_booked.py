@@ -1,0 +1,103 @@
+"""MACHINE_DOUBLE_BOOKED: every unit of the machine is already in use for part of the time.
+
+## What it checks
+With a `machineId`: at some instant of the booking's span, the blocking appointments using
+that machine (earlier schedules of the same request included) already number its
+`quantity` (default 1), or a break of the machine covers it (a break takes every unit).
+With no `machineId` and a service that lists `machineIds`: by default (a decision,
+`[rules.MACHINE_DOUBLE_BOOKED] without_machine_id = "any"`) the listed machines are
+alternatives, as rooms are, and the rule fires when none has a free unit for the whole
+span; set `without_machine_id = "all"` for salons whose services need every listed machine.
+
+## Why the API refuses it
+Phorest answers `MACHINE_DOUBLE_BOOKED`: there are no more machines available.
+
+## Example
+The diode laser (one unit) is in use 09:30-10:00 local on 1 December for Cara's session.
+
+```json fails
+{"clientId": "cli_new", "clientAppointmentSchedules": [{"serviceSchedules": [
+  {"serviceId": "svc_laser", "staffId": "stf_ann", "startTime": "2026-12-01T14:45:00Z",
+   "roomId": "room_c", "machineId": "mach_laser"}]}]}
+```
+
+Right after it, at 10:00, the laser is free:
+
+```json passes
+{"clientId": "cli_new", "clientAppointmentSchedules": [{"serviceSchedules": [
+  {"serviceId": "svc_laser", "staffId": "stf_ann", "startTime": "2026-12-01T15:00:00Z",
+   "roomId": "room_c", "machineId": "mach_laser"}]}]}
+```
+
+## Fix
+Choose another time, or another suitable machine. Check machines and rooms are correct for
+each service with `GET .../service`; machines with `GET .../machine`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from .._engine import Context, Item
+from .._rule import Finding, Option, Rule
+from ._capacity import peak
+
+
+def _usage(ctx: Context, machine_id: str, start: datetime, end: datetime
+           ) -> tuple[int, int, dict[str, Any]]:
+    machine = ctx.snapshot.machines.get(machine_id)
+    quantity = machine.quantity if machine else 1
+    appts = ctx.machine_appointments(machine_id, start, end)
+    breaks = list(ctx.snapshot.machine_breaks(machine_id, start, end))
+    intervals = [a.span for a in appts]
+    for b in breaks:
+        intervals += [(b.start, b.end)] * max(quantity, 1)
+    count, at = peak(intervals, start, end)
+    return count, quantity, {
+        "machineId": machine_id, "machine": machine.name if machine else machine_id,
+        "quantity": quantity, "peakInUse": count, "peakAt": ctx.when(at) if at else None,
+        "appointments": [ctx.describe(a) for a in appts],
+        "breaks": [{"breakId": b.id, "label": b.label, "time": ctx.when(b.start, b.end)}
+                   for b in breaks],
+    }
+
+
+def check(item: Item, ctx: Context) -> Iterator[Finding]:
+    start, end = item.span
+    machine_id = item.schedule.machine_id
+    if machine_id:
+        if machine_id not in ctx.snapshot.machines:
+            return  # UNKNOWN_ID reports it
+        count, quantity, ev = _usage(ctx, machine_id, start, end)
+        if count >= quantity:
+            yield Finding(
+                f"{ev['machine']} has {quantity} unit(s) and {count} already in use at "
+                f"{ev['peakAt']}; this booking needs one {ctx.when(start, end)}.",
+                evidence=ev, fix="choose another time or another suitable machine")
+        return
+    listed = [mid for mid in (item.service.machine_ids if item.service else ())
+              if mid in ctx.snapshot.machines]
+    if not listed:
+        return
+    usage = [_usage(ctx, mid, start, end) for mid in listed]
+    full = [ev for count, quantity, ev in usage if count >= quantity]
+    need_all = ctx.options.get("without_machine_id", "any") == "all"
+    if (need_all and full) or (not need_all and len(full) == len(usage)):
+        yield Finding(
+            ("a machine this service needs is fully in use: " if need_all else
+             "no machine this service can use is free: ")
+            + "; ".join(f"{ev['machine']} {ev['peakInUse']} of {ev['quantity']} in use"
+                        for ev in full) + f" during {ctx.when(start, end)}.",
+            evidence={"machines": full, "requested": ctx.when(start, end),
+                      "mode": "all" if need_all else "any"},
+            fix="choose another time")
+
+
+RULE = Rule(
+    code="MACHINE_DOUBLE_BOOKED", check=check, doc=__doc__ or "", module=__name__,
+    phorest=True, history=True, needs=frozenset({"service", "time"}),
+    options={"without_machine_id": Option(
+        "any", "With no machineId: \"any\" (a listed machine must be free) or \"all\" "
+        "(every listed machine must be free).")})

@@ -1,0 +1,106 @@
+"""EXCEEDED_ROOM_CAPACITY: the room is already full for part of the time.
+
+## What it checks
+With a `roomId`: at some instant of the booking's span (processing gap included: the
+client stays in the room), the room's occupancy is already at its `capacity`. Occupancy
+counts the overlapping blocking appointments in that room (earlier schedules of the same
+request included) and the room's breaks, which take the whole room. With no `roomId` and a
+service that lists `roomIds`: fires when no listed room has spare capacity for the whole
+span. Only appointments that name a room occupy it (a decision: an appointment without a
+`roomId` is not counted in any room).
+
+## Why the API refuses it
+Phorest answers `EXCEEDED_ROOM_CAPACITY`: no more physical space in the treatment room.
+
+## Example
+The facial suite (capacity 2) holds two facials 12:00-13:00 local on 1 December.
+
+```json fails
+{"clientId": "cli_new", "clientAppointmentSchedules": [{"serviceSchedules": [
+  {"serviceId": "svc_facial", "staffId": "stf_john", "startTime": "2026-12-01T17:30:00Z",
+   "roomId": "room_b"}]}]}
+```
+
+At 13:00 local, when both end, there is room:
+
+```json passes
+{"clientId": "cli_new", "clientAppointmentSchedules": [{"serviceSchedules": [
+  {"serviceId": "svc_facial", "staffId": "stf_john", "startTime": "2026-12-01T18:00:00Z",
+   "roomId": "room_b"}]}]}
+```
+
+## Fix
+Choose another suitable room, or another time. Check the service's rooms with
+`GET .../service` and the rooms with `GET .../room`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from .._engine import Context, Item
+from .._rule import Finding, Rule
+from ._capacity import peak
+
+
+def occupancy(ctx: Context, room_id: str, start: datetime, end: datetime
+              ) -> tuple[int, datetime | None, dict[str, Any]]:
+    """(peak occupancy in [start, end), when, evidence); a break counts as a full room."""
+    room = ctx.snapshot.rooms.get(room_id)
+    capacity = room.capacity if room else 1
+    appts = ctx.room_appointments(room_id, start, end)
+    breaks = list(ctx.snapshot.room_breaks(room_id, start, end))
+    intervals = [a.span for a in appts]
+    for b in breaks:
+        intervals += [(b.start, b.end)] * max(capacity, 1)
+    count, at = peak(intervals, start, end)
+    evidence = {
+        "roomId": room_id, "room": room.name if room else room_id, "capacity": capacity,
+        "peakOccupancy": count, "peakAt": ctx.when(at) if at else None,
+        "appointments": [ctx.describe(a) for a in appts],
+        "breaks": [{"breakId": b.id, "label": b.label, "time": ctx.when(b.start, b.end)}
+                   for b in breaks],
+    }
+    return count, at, evidence
+
+
+def check(item: Item, ctx: Context) -> Iterator[Finding]:
+    start, end = item.span
+    room_id = item.schedule.room_id
+    if room_id:
+        if room_id not in ctx.snapshot.rooms:
+            return  # UNKNOWN_ID reports it
+        capacity = ctx.snapshot.rooms[room_id].capacity
+        count, at, evidence = occupancy(ctx, room_id, start, end)
+        if count >= capacity:
+            yield Finding(
+                f"{evidence['room']} (capacity {capacity}) already holds {count} at "
+                f"{ctx.when(at) if at else ctx.when(start)}; this booking needs it "
+                f"{ctx.when(start, end)}.",
+                evidence=evidence,
+                fix="choose another suitable room or another time",
+            )
+        return
+    listed = [r for r in (item.service.room_ids if item.service else ()) if r in ctx.snapshot.rooms]
+    if not listed:
+        return
+    tried = []
+    for rid in listed:
+        count, _, evidence = occupancy(ctx, rid, start, end)
+        if count < ctx.snapshot.rooms[rid].capacity:
+            return
+        tried.append(evidence)
+    yield Finding(
+        f"none of the rooms {item.service.name if item.service else ''} can use has space "
+        f"for all of {ctx.when(start, end)}: "
+        + "; ".join(f"{e['room']} holds {e['peakOccupancy']} of {e['capacity']}"
+                    for e in tried) + ".",
+        evidence={"rooms": tried, "requested": ctx.when(start, end)},
+        fix="choose another time",
+    )
+
+
+RULE = Rule(code="EXCEEDED_ROOM_CAPACITY", check=check, doc=__doc__ or "", module=__name__,
+            phorest=True, history=True, needs=frozenset({"service", "time"}))

@@ -1,0 +1,59 @@
+"""INTERNET_BOOKING_ALREADY_BOOKED: an online booking for a client who already booked online that day.
+
+## What it checks
+Only for online bookings (`--online`, or the `phorest-online` ruleset): the client already
+has a blocking appointment whose `source` is `ONLINE` on the same local date. Earlier
+schedules of the same request are one booking, so they do not count against each other (a
+decision: Phorest's online widget books several services as one booking).
+
+## Why the API refuses it
+Phorest answers `INTERNET_BOOKING_ALREADY_BOOKED`, limiting clients to one online booking a
+day.
+
+## Example
+Jo booked a cut online for 2 December; booking online again that day fails.
+
+```json fails online
+{"clientId": "cli_jo", "clientAppointmentSchedules": [{"serviceSchedules": [
+  {"serviceId": "svc_blowdry", "staffId": "stf_lisa", "startTime": "2026-12-02T21:00:00Z"}]}]}
+```
+
+The same booking made by the salon (not online) is not limited:
+
+```json passes
+{"clientId": "cli_jo", "clientAppointmentSchedules": [{"serviceSchedules": [
+  {"serviceId": "svc_blowdry", "staffId": "stf_lisa", "startTime": "2026-12-02T21:00:00Z"}]}]}
+```
+
+## Fix
+Add the service to the client's existing online booking through the salon, or book another
+day.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from .._engine import Context, Item
+from .._model import SOURCE_ONLINE
+from .._rule import Finding, Rule
+
+
+def check(item: Item, ctx: Context) -> Iterator[Finding]:
+    client_id = item.schedule.client_id
+    if not client_id:
+        return
+    for other in ctx.client_day(client_id, item.local_date):
+        if other.from_request is None and other.source == SOURCE_ONLINE:
+            yield Finding(
+                f"{ctx.client_name(client_id)} already booked online on {item.local_date}: "
+                f"{ctx.name_of(other)} {ctx.when(*other.span)}.",
+                evidence={"clientId": client_id, "localDate": item.local_date.isoformat(),
+                          "existing": ctx.describe(other)},
+                fix="book another day, or have the salon add to the existing booking")
+            return
+
+
+RULE = Rule(code="INTERNET_BOOKING_ALREADY_BOOKED", check=check, doc=__doc__ or "",
+            module=__name__, phorest=True, history=True, online_only=True,
+            needs=frozenset())

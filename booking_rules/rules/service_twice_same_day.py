@@ -1,0 +1,56 @@
+"""SERVICE_ALREADY_BOOKED_THIS_DAY: the client already has this service that day.
+
+## What it checks
+The client has another blocking appointment for the same `serviceId` on the same local
+date (the calendar date of the start in the branch's time zone, never the UTC date).
+Earlier schedules of the same request count; an update never counts itself.
+
+## Why the API refuses it
+Phorest answers `SERVICE_ALREADY_BOOKED_THIS_DAY`: the client is already booked for the
+same service that day.
+
+## Example
+Mary has a cut on 1 December (10:00 local); a second cut at 16:00 local the same day fails.
+
+```json fails
+{"clientId": "cli_mary", "clientAppointmentSchedules": [{"serviceSchedules": [
+  {"serviceId": "svc_cut", "staffId": "stf_lisa", "startTime": "2026-12-01T21:00:00Z"}]}]}
+```
+
+The next day is fine:
+
+```json passes
+{"clientId": "cli_mary", "clientAppointmentSchedules": [{"serviceSchedules": [
+  {"serviceId": "svc_cut", "staffId": "stf_lisa", "startTime": "2026-12-02T21:00:00Z"}]}]}
+```
+
+## Fix
+Book another day, or change the existing appointment instead of adding one
+(`GET .../appointment?client_id=`, or `/client-service-history`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from .._engine import Context, Item
+from .._rule import Finding, Rule
+
+
+def check(item: Item, ctx: Context) -> Iterator[Finding]:
+    client_id, service_id = item.schedule.client_id, item.schedule.service_id
+    if not client_id:
+        return
+    for other in ctx.client_day(client_id, item.local_date):
+        if other.service_id == service_id:
+            yield Finding(
+                f"{ctx.client_name(client_id)} already has {ctx.name_of(other)} on "
+                f"{item.local_date} ({ctx.when(*other.span)}).",
+                evidence={"clientId": client_id, "serviceId": service_id,
+                          "localDate": item.local_date.isoformat(),
+                          "existing": ctx.describe(other)},
+                fix="book another day, or move the existing appointment")
+
+
+RULE = Rule(code="SERVICE_ALREADY_BOOKED_THIS_DAY", check=check, doc=__doc__ or "",
+            module=__name__, phorest=True, history=True, needs=frozenset())

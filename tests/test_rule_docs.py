@@ -1,0 +1,52 @@
+"""Every rule's docstring is its documentation, and its examples are tests.
+
+The examples run against the example salon (docs/examples/queen_st_toronto.json) at
+now = 2026-11-01T12:00:00Z: a ```json fails``` example must report the rule's code, a
+```json passes``` example must not report it at any severity.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import booking_rules as br
+from booking_rules._rule import REQUIRED_SECTIONS, examples
+
+from .conftest import NOW, all_codes, run
+
+RULES = br.rules()
+CASES = [
+    pytest.param(rule, ex, id=f"{code}-{i}-{'fails' if ex.expect_fail else 'passes'}")
+    for code, rule in RULES.items() for i, ex in enumerate(examples(rule))
+]
+
+
+@pytest.mark.parametrize("code", list(RULES))
+def test_docstring_has_the_required_sections(code: str) -> None:
+    rule = RULES[code]
+    assert rule.doc.startswith(f"{code}: "), "the first line is 'CODE: summary'"
+    sections = rule.sections()
+    for heading in REQUIRED_SECTIONS:
+        assert sections.get(heading, "").strip(), f"{code} lacks '## {heading}'"
+
+
+@pytest.mark.parametrize("code", list(RULES))
+def test_every_rule_has_a_failing_and_a_passing_example(code: str) -> None:
+    found = examples(RULES[code])
+    assert any(e.expect_fail for e in found), f"{code} has no ```json fails``` example"
+    assert any(not e.expect_fail for e in found), f"{code} has no ```json passes``` example"
+
+
+@pytest.mark.parametrize(("rule", "example"), CASES)
+def test_docstring_example(rule: br.Rule, example: object) -> None:
+    from booking_rules._rule import Example
+
+    assert isinstance(example, Example)
+    request = json.loads(example.source)
+    report = run(request, now=NOW, online=example.online)
+    if example.expect_fail:
+        assert rule.code in all_codes(report), report.to_text()
+    else:
+        assert rule.code not in all_codes(report), report.to_text()
