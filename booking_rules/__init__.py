@@ -33,7 +33,7 @@ __all__ = [
     "check",
     "load_ruleset",
     "load_snapshot",
-    "rules",
+    "registry",
 ]
 
 
@@ -49,7 +49,7 @@ def check(snapshot: Snapshot, request: Any, *, now: datetime, online: bool = Fal
     return run(snapshot, request, now=now, online=online, ruleset=ruleset, kind=kind)
 
 
-def rules() -> dict[str, Rule]:
+def registry() -> dict[str, Rule]:
     """Every rule the engine knows, by code, in documentation order."""
     from .rules import REGISTRY
 

@@ -71,7 +71,10 @@ def parse_local_time(text: str) -> time:
         raise ValueError(f"a time of day HH:mm:ss, got {text!r}")
     hour, minute, second, frac = match.groups()
     micro = int((frac or "0").ljust(6, "0"))
-    return time(int(hour), int(minute), int(second or 0), micro)
+    try:
+        return time(int(hour), int(minute), int(second or 0), micro)
+    except ValueError:
+        raise ValueError(f"a time of day HH:mm:ss, got {text!r}") from None
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ from booking_rules._rule import REQUIRED_SECTIONS, examples
 
 from .conftest import NOW, all_codes, run
 
-RULES = br.rules()
+RULES = br.registry()
 CASES = [
     pytest.param(rule, ex, id=f"{code}-{i}-{'fails' if ex.expect_fail else 'passes'}")
     for code, rule in RULES.items() for i, ex in enumerate(examples(rule))

@@ -1,0 +1,145 @@
+"""The ``booking-rules`` command. It only translates: files and flags in, reports out.
+
+Exit codes: 0 PASS, 1 FAIL, 3 UNKNOWN, 2 unusable input (one message on stderr, never a
+traceback), 70 an internal error (a bug: set BOOKING_RULES_DEBUG=1 for the traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ._errors import BookingRulesError, InputError
+from ._time import parse_instant
+
+EXIT = {"PASS": 0, "FAIL": 1, "UNKNOWN": 3}
+EXIT_INPUT = 2
+EXIT_INTERNAL = 70
+
+
+def read_json(path: str) -> Any:
+    """A JSON file, or an InputError naming the file and where it went wrong."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(path, "", "an existing file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(path, "", f"a readable UTF-8 file ({exc.__class__.__name__})"
+                         ) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(path, f"line {exc.lineno} column {exc.colno}",
+                         f"valid JSON ({exc.msg})") from None
+
+
+def parse_now(text: str | None) -> datetime:
+    """``--now``; the clock is read here, at the edge, only when it is not given."""
+    if text is None:
+        return datetime.now(UTC)
+    try:
+        instant, _ = parse_instant(text)
+    except ValueError:
+        raise InputError("--now", "", "an ISO-8601 instant such as 2026-11-01T12:00:00Z",
+                         text) from None
+    return instant
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from . import load_snapshot
+    from ._engine import run
+
+    snapshot = load_snapshot(args.snapshot)
+    request = read_json(args.request)
+    ruleset = args.ruleset or ("phorest-online" if args.online else "phorest")
+    report = run(snapshot, request, now=parse_now(args.now), online=args.online,
+                 ruleset=ruleset, source=args.request, kind=args.kind)
+    sys.stdout.write(report.to_json() + "\n" if args.format == "json" else report.to_text())
+    return EXIT[report.verdict]
+
+
+def _cmd_rules(args: argparse.Namespace) -> int:
+    from ._docs import render_rule, stale_docs, write_docs
+    from .rules import REGISTRY
+
+    if args.write_docs:
+        written = write_docs(Path(args.write_docs), REGISTRY.values())
+        print(f"wrote {len(written)} pages to {args.write_docs}")
+        return 0
+    if args.check_docs:
+        stale = stale_docs(Path(args.check_docs), REGISTRY.values())
+        if stale:
+            print(f"stale rule pages in {args.check_docs}: {', '.join(stale)}; run "
+                  f"`booking-rules rules --write-docs {args.check_docs}`", file=sys.stderr)
+            return 1
+        return 0
+    if args.code:
+        code = args.code.upper()
+        if code not in REGISTRY:
+            import difflib
+
+            close = difflib.get_close_matches(code, list(REGISTRY), n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            raise InputError("rules", "CODE", f"a rule code{hint}; `booking-rules rules` "
+                             "lists them", args.code)
+        sys.stdout.write(render_rule(REGISTRY[code]))
+        return 0
+    width = max(len(c) for c in REGISTRY)
+    for code, rule in REGISTRY.items():
+        kind = "phorest" if rule.phorest else ("notice " if rule.notice else "engine ")
+        print(f"{code:<{width}}  {kind}  {rule.severity:<7}  {rule.summary}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="booking-rules",
+        description="Check a Phorest booking before it is sent; explain the rules.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("check", help="check a createBooking or updateAppointment request")
+    p.add_argument("--snapshot", required=True, help="the branch snapshot (JSON)")
+    p.add_argument("--request", required=True,
+                   help="the request: {\"kind\": ..., \"body\": ...} or a bare body (JSON)")
+    p.add_argument("--now", help="the instant the check runs at (ISO-8601); default: now")
+    p.add_argument("--online", action="store_true",
+                   help="an online booking (default ruleset becomes phorest-online)")
+    p.add_argument("--ruleset", help="a bundled ruleset name or a TOML path "
+                   "(default: phorest)")
+    p.add_argument("--kind", choices=["createBooking", "updateAppointment"],
+                   help="the request kind, when the body alone does not say")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(func=_cmd_check)
+
+    p = sub.add_parser("rules", help="print the rule reference")
+    p.add_argument("code", nargs="?", help="one rule code")
+    p.add_argument("--write-docs", metavar="DIR", help="write docs/rules pages")
+    p.add_argument("--check-docs", metavar="DIR", help="exit 1 when DIR's pages are stale")
+    p.set_defaults(func=_cmd_rules)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except BookingRulesError as exc:
+        print(f"booking-rules: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except Exception as exc:
+        if os.environ.get("BOOKING_RULES_DEBUG"):
+            raise
+        print(f"booking-rules: internal error ({exc.__class__.__name__}: {exc}); this is a "
+              "bug, please report it with the input (BOOKING_RULES_DEBUG=1 shows the "
+              "traceback)", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

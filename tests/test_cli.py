@@ -1,0 +1,104 @@
+"""The command line: exit codes, the JSON report, and bad input as one clear line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from booking_rules._cli import main
+
+from .conftest import EXAMPLE_SALON, ROOT
+
+REQUESTS = ROOT / "docs" / "examples" / "requests"
+NOW = "2026-11-01T12:00:00Z"
+
+
+def _check(capsys: pytest.CaptureFixture[str], request: Path | str, *extra: str
+           ) -> tuple[int, str, str]:
+    code = main(["check", "--snapshot", str(EXAMPLE_SALON), "--request", str(request),
+                 "--now", NOW, *extra])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_pass_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = _check(capsys, REQUESTS / "new_client_cut.json")
+    assert (code, err) == (0, "")
+    assert out.startswith("PASS")
+
+
+def test_fail_exits_1_with_every_violation_in_json(capsys: pytest.CaptureFixture[str]
+                                                   ) -> None:
+    code, out, _ = _check(capsys, REQUESTS / "mary_two_services.json", "--format", "json")
+    assert code == 1
+    report = json.loads(out)
+    assert set(report) >= {"verdict", "violations", "warnings", "predicted_api_code"}
+    assert report["verdict"] == "FAIL"
+    assert {v["code"] for v in report["violations"]} == {
+        "STAFF_DOUBLE_BOOKED", "CLIENT_ALREADY_BOOKED_THIS_TIME",
+        "SERVICE_ALREADY_BOOKED_THIS_DAY", "EXCEEDED_ROOM_CAPACITY"}
+    for v in report["violations"]:
+        assert set(v) == {"code", "severity", "message", "location", "evidence", "fix"}
+        assert v["location"].startswith("clientAppointmentSchedules[0].serviceSchedules[")
+    room = next(v for v in report["violations"] if v["code"] == "EXCEEDED_ROOM_CAPACITY")
+    assert room["location"].endswith("serviceSchedules[1]")
+    assert room["evidence"]["capacity"] == 2 and room["evidence"]["peakOccupancy"] == 2
+    assert report["predicted_api_code"] == "CLIENT_ALREADY_BOOKED_THIS_TIME"
+
+
+def test_text_report_names_people_and_both_clocks(capsys: pytest.CaptureFixture[str]
+                                                  ) -> None:
+    _, out, _ = _check(capsys, REQUESTS / "mary_two_services.json")
+    assert "Lisa Moreau" in out and "Mary Client" in out
+    assert "10:00-10:45 EST (15:00Z-15:45Z)" in out
+    assert "Phorest would most likely answer: CLIENT_ALREADY_BOOKED_THIS_TIME" in out
+
+
+@pytest.mark.parametrize(("content", "needle"), [
+    ("{", "valid JSON"),
+    ("[1, 2]", "a JSON object"),
+    ('{"kind": "cancelBooking", "body": {}}', "kind 'createBooking' or 'updateAppointment'"),
+    ('{"clientId": "c", "clientAppointmentSchedules": [{"serviceSchedules": [{"serviceId": '
+     '"svc_cut", "staffId": "stf_lisa", "startTime": "tomorrow"}]}]}',
+     "clientAppointmentSchedules[0].serviceSchedules[0].startTime"),
+    ('{"kind": "updateAppointment", "body": {"appointmentId": "ap_mary_cut", '
+     '"appointmentDate": "2026-12-01", "startTime": "10:00:00", "staffId": "stf_lisa"}}',
+     "body.version"),
+])
+def test_unusable_request_exits_2_with_one_line(capsys: pytest.CaptureFixture[str],
+                                                tmp_path: Path, content: str, needle: str
+                                                ) -> None:
+    path = tmp_path / "req.json"
+    path.write_text(content)
+    code, out, err = _check(capsys, path)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and str(path) in err and needle in err
+    assert "Traceback" not in err
+
+
+def test_bad_now_and_missing_snapshot_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _check(capsys, REQUESTS / "new_client_cut.json", "--now", "noon")
+    assert code == 2 and "--now" in err
+    code = main(["check", "--snapshot", "missing.json", "--request",
+                 str(REQUESTS / "new_client_cut.json"), "--now", NOW])
+    _, err = capsys.readouterr()
+    assert code == 2 and "missing.json" in err
+
+
+def test_bad_ruleset_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _check(capsys, REQUESTS / "new_client_cut.json", "--ruleset", "nope")
+    assert code == 2 and "bundled:" in err
+
+
+def test_rules_lists_and_prints_one(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules"]) == 0
+    out, _ = capsys.readouterr()
+    assert "STAFF_DOUBLE_BOOKED" in out and "SPECIAL_OFFER_STAFF_EXCLUDED" in out
+    assert main(["rules", "staff_double_booked"]) == 0
+    out, _ = capsys.readouterr()
+    assert out.startswith("# STAFF_DOUBLE_BOOKED") and "## Fix" in out
+    assert main(["rules", "STAFF_DOUBLE_BOKED"]) == 2
+    _, err = capsys.readouterr()
+    assert "did you mean STAFF_DOUBLE_BOOKED" in err
