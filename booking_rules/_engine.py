@@ -8,8 +8,9 @@ the moved appointment, which never conflicts with itself.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
 from . import _model as m
@@ -19,7 +20,7 @@ from ._report import Report, Violation
 from ._rule import Finding, Rule, Unknown
 from ._ruleset import Ruleset, resolve_ruleset
 from ._snapshot import Snapshot
-from ._time import UTC, format_local, format_span, local_date
+from ._time import UTC, format_local, format_span, local_date, wall_to_utc
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,7 +249,7 @@ def resolve(schedule: m.Schedule, snapshot: Snapshot, request: m.Request) -> Ite
 
 
 def run(snapshot: Snapshot, request: object, *, now: datetime, online: bool = False,
-        ruleset: str | Ruleset = "phorest", source: str = "<request>",
+        ruleset: str | Path | Ruleset = "phorest", source: str = "<request>",
         kind: str | None = None) -> Report:
     if now.tzinfo is None:
         raise ValueError("now must be an aware datetime (it is always an input)")
@@ -273,7 +274,8 @@ def run(snapshot: Snapshot, request: object, *, now: datetime, online: bool = Fa
         found.append(Violation(rule.code, severity, outcome.message, where, sched,
                                dict(outcome.evidence), outcome.fix, rule.phorest))
 
-    notices = [(n, None) for n in snap.notices] + [(n, None) for n in req.notices]
+    notices: list[tuple[m.Notice, Item | None]] = [
+        (n, None) for n in (*snap.notices, *req.notices)]
     notices += [(n, it) for it in items for n in it.schedule.notices]
     for notice, it in notices:
         rule = rs.notice_rule(notice.code)
@@ -305,19 +307,15 @@ def run(snapshot: Snapshot, request: object, *, now: datetime, online: bool = Fa
 
 
 def _local_day(item: Item, snap: Snapshot) -> tuple[datetime, datetime]:
-    from ._time import local_span
-    from datetime import time as _t
-
-    start, _ = local_span(item.local_date, _t(0), _t(0), snap.zone)
-    end_day, _ = local_span(item.local_date + timedelta(days=1), _t(0), _t(0), snap.zone)
-    return start.instant, max(end_day.instant, item.span[1])
+    """The booking's local day, stretched to its span: the data a history rule reads."""
+    start = wall_to_utc(item.local_date, time(0), snap.zone).instant
+    end = wall_to_utc(item.local_date + timedelta(days=1), time(0), snap.zone).instant
+    return start, max(end, item.span[1])
 
 
 def _cov(snap: Snapshot) -> str:
     c = snap.coverage
-    fmt = (lambda d: _z(d) if d else "open")  # noqa: E731
-    return f"{fmt(c.start)} to {fmt(c.end)}"
+    start = _z(c.start) if c.start else "open"
+    end = _z(c.end) if c.end else "open"
+    return f"{start} to {end}"
 
-
-def with_schedule(item: Item, **changes: Any) -> Item:
-    return replace(item, **changes)

@@ -53,12 +53,14 @@ class Service:
     addon_only: bool = False
 
     def duration_for(self, staff: Staff | None) -> int:
-        if staff is not None and staff.user_id in self.user_durations:
+        if staff is not None and staff.user_id is not None and (
+                staff.user_id in self.user_durations):
             return self.user_durations[staff.user_id]
         return self.duration
 
     def finish_for(self, staff: Staff | None) -> int:
-        if staff is not None and staff.user_id in self.user_finish_durations:
+        if staff is not None and staff.user_id is not None and (
+                staff.user_id in self.user_finish_durations):
             return self.user_finish_durations[staff.user_id]
         return self.finish_duration
 

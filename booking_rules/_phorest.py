@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any, Literal, TypeVar
 
+from dateutil.parser import isoparse
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from . import _model as m
@@ -623,8 +624,6 @@ def read_create_booking(
 def isoparse_wall(text: str) -> datetime | None:
     """The wall clock of an ISO instant as written (offset dropped), for the UTC trap."""
     try:
-        from dateutil.parser import isoparse
-
         return isoparse(text).replace(tzinfo=None)
     except ValueError:
         return None

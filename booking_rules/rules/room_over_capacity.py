@@ -83,7 +83,8 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
                 fix="choose another suitable room or another time",
             )
         return
-    listed = [r for r in (item.service.room_ids if item.service else ()) if r in ctx.snapshot.rooms]
+    service_rooms = item.service.room_ids if item.service else ()
+    listed = [r for r in service_rooms if r in ctx.snapshot.rooms]
     if not listed:
         return
     tried = []

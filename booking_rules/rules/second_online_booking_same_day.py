@@ -1,4 +1,4 @@
-"""INTERNET_BOOKING_ALREADY_BOOKED: an online booking for a client who already booked online that day.
+"""INTERNET_BOOKING_ALREADY_BOOKED: the client already booked online that day.
 
 ## What it checks
 Only for online bookings (`--online`, or the `phorest-online` ruleset): the client already
