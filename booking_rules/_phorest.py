@@ -27,7 +27,10 @@ from ._time import UTC, load_zone, local_date, local_span, parse_instant, parse_
 def _local_time(value: object) -> time:
     if not isinstance(value, str):
         raise ValueError("a time of day HH:mm:ss")
-    return parse_local_time(value)
+    try:
+        return parse_local_time(value)
+    except ValueError:
+        raise ValueError("a time of day HH:mm:ss") from None
 
 
 def _iso_date(value: object) -> date:
@@ -289,6 +292,11 @@ _LIST_KEYS: dict[str, tuple[str, ...]] = {
 }
 _KNOWN_TOP = {*_LIST_KEYS, "branch", "conventions", "coverage"}
 _WEEKDAYS = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
+
+
+def join(path: str, *parts: str) -> str:
+    """``body`` + ``schedules[0]`` -> ``body.schedules[0]``; no leading dot at the top."""
+    return ".".join(p for p in (path, *parts) if p)
 
 
 def _path_of(prefix: str, loc: Sequence[int | str]) -> str:
@@ -584,7 +592,7 @@ def read_create_booking(
             "schedules"))
         groups.append(("schedules", None, b.schedules))
     if not groups:
-        raise InputError(source, f"{path}.clientAppointmentSchedules",
+        raise InputError(source, join(path, "clientAppointmentSchedules"),
                          "at least one clientAppointmentSchedules[].serviceSchedules[] item")
     schedules: list[m.Schedule] = []
     for prefix, group_client, items in groups:
@@ -595,7 +603,7 @@ def read_create_booking(
             try:
                 start, naive = parse_instant(ss.startTime)
             except ValueError:
-                raise InputError(source, f"{path}.{where}.startTime",
+                raise InputError(source, join(path, where, "startTime"),
                                  "an ISO-8601 instant such as 2026-12-01T15:00:00Z",
                                  ss.startTime) from None
             end = None
@@ -603,11 +611,11 @@ def read_create_booking(
                 try:
                     end, _ = parse_instant(ss.endTime)
                 except ValueError:
-                    raise InputError(source, f"{path}.{where}.endTime",
+                    raise InputError(source, join(path, where, "endTime"),
                                      "an ISO-8601 instant such as 2026-12-01T15:45:00Z",
                                      ss.endTime) from None
                 if end <= start:
-                    raise InputError(source, f"{path}.{where}.endTime",
+                    raise InputError(source, join(path, where, "endTime"),
                                      "an instant after startTime", ss.endTime)
             wall = isoparse_wall(ss.startTime)
             schedules.append(m.Schedule(

@@ -2,7 +2,9 @@
 
 The examples run against the example salon (docs/examples/queen_st_toronto.json) at
 now = 2026-11-01T12:00:00Z: a ```json fails``` example must report the rule's code, a
-```json passes``` example must not report it at any severity.
+```json passes``` example must not report it at any severity. An example may carry
+``"addToSalon": {"<snapshot list>": [entries]}`` beside its request: entries added to the
+example salon for that example only (how a snapshot problem is shown).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import pytest
 import booking_rules as br
 from booking_rules._rule import REQUIRED_SECTIONS, examples
 
-from .conftest import NOW, all_codes, run
+from .conftest import NOW, all_codes, run, salon_doc
 
 RULES = br.registry()
 CASES = [
@@ -45,7 +47,12 @@ def test_docstring_example(rule: br.Rule, example: object) -> None:
 
     assert isinstance(example, Example)
     request = json.loads(example.source)
-    report = run(request, now=NOW, online=example.online)
+    # A snapshot problem (DUPLICATE_ID, BREAK_WITHOUT_RESOURCE) shows with any request:
+    # such an example adds the entries under "addToSalon" to the example salon's lists.
+    doc = salon_doc()
+    for key, entries in request.pop("addToSalon", {}).items():
+        doc.setdefault(key, []).extend(entries)
+    report = run(request, doc, now=NOW, online=example.online)
     if example.expect_fail:
         assert rule.code in all_codes(report), report.to_text()
     else:
