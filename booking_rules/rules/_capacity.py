@@ -1,4 +1,4 @@
-"""Peak occupancy of a shared resource (a room, a machine) inside a span."""
+"""Peak occupancy of a shared resource (a room, a machine, an offer) inside a span."""
 
 from __future__ import annotations
 
@@ -9,21 +9,28 @@ from .._model import Interval
 
 
 def peak(intervals: Sequence[Interval], start: datetime, end: datetime
-         ) -> tuple[int, datetime | None]:
-    """The most intervals open at once inside ``[start, end)``, and the first instant of it.
+         ) -> tuple[int, datetime | None, list[int]]:
+    """The most intervals open at once inside ``[start, end)``, the first instant of that
+    peak, and the indices of the intervals open then.
 
-    Half-open: an interval ending at t and one starting at t are never open together.
+    Intervals are clipped to ``[start, end)`` and half-open: one ending at t and one starting
+    at t are never open together, and two that each touch the span but not each other peak
+    at 1.
     """
-    events: list[tuple[datetime, int]] = []
-    for s, e in intervals:
+    events: list[tuple[datetime, int, int]] = []
+    for i, (s, e) in enumerate(intervals):
         s, e = max(s, start), min(e, end)
         if s < e:
-            events.append((s, 1))
-            events.append((e, -1))
+            events.append((s, 1, i))
+            events.append((e, -1, i))
     events.sort(key=lambda ev: (ev[0], ev[1]))  # ends (-1) before starts at the same instant
-    best, at, open_now = 0, None, 0
-    for when, delta in events:
-        open_now += delta
-        if open_now > best:
-            best, at = open_now, when
-    return best, at
+    active: set[int] = set()
+    best, at, held = 0, None, []
+    for when, delta, i in events:
+        if delta < 0:
+            active.discard(i)
+            continue
+        active.add(i)
+        if len(active) > best:
+            best, at, held = len(active), when, sorted(active)
+    return best, at, held

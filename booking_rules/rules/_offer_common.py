@@ -91,35 +91,3 @@ def limit_of(value: int | None, ctx: Context) -> int | None:
     if value is None or (value == 0 and ctx.options.get("zero_means_unlimited", False)):
         return None
     return value
-
-
-def peak_overlap(appointments: Iterable[m.Appointment], start: datetime, end: datetime
-                 ) -> tuple[int, datetime | None, list[m.Appointment]]:
-    """The most of ``appointments`` whose spans overlap at one instant of ``[start, end)``,
-    the first instant that peak is reached, and the appointments held at that instant.
-
-    Spans are half-open and clipped to ``[start, end)``: back-to-back appointments never
-    overlap, and two appointments that each overlap the window but not each other peak at 1.
-    """
-    events: list[tuple[datetime, int, int]] = []
-    items = list(appointments)
-    for i, a in enumerate(items):
-        s, e = max(a.span[0], start), min(a.span[1], end)
-        if s < e:
-            events.append((s, 1, i))
-            events.append((e, -1, i))
-    # Ends sort before starts at the same instant (-1 < 1): half-open intervals.
-    events.sort(key=lambda ev: (ev[0], ev[1]))
-    active: set[int] = set()
-    best: int = 0
-    at: datetime | None = None
-    held: list[m.Appointment] = []
-    for instant, delta, i in events:
-        if delta < 0:
-            active.discard(i)
-            continue
-        active.add(i)
-        if len(active) > best:
-            best, at = len(active), instant
-            held = [items[j] for j in sorted(active)]
-    return best, at, held

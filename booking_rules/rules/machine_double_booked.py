@@ -54,7 +54,7 @@ def _usage(ctx: Context, machine_id: str, start: datetime, end: datetime
     intervals = [a.span for a in appts]
     for b in breaks:
         intervals += [(b.start, b.end)] * max(quantity, 1)
-    count, at = peak(intervals, start, end)
+    count, at, _ = peak(intervals, start, end)
     return count, quantity, {
         "machineId": machine_id, "machine": machine.name if machine else machine_id,
         "quantity": quantity, "peakInUse": count, "peakAt": ctx.when(at) if at else None,

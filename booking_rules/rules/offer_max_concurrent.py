@@ -48,13 +48,13 @@ from collections.abc import Iterator
 
 from .._engine import Context, Item
 from .._rule import Finding, Option, Rule
+from ._capacity import peak
 from ._offer_common import (
     ZERO_MEANS_UNLIMITED_DOC,
     limit_of,
     offer_evidence,
     offer_label,
     offer_of,
-    peak_overlap,
 )
 
 
@@ -67,17 +67,18 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
         return
     start, end = item.span
     others = ctx.offer_appointments(offer.id, start, end)
-    peak, at, held = peak_overlap(others, start, end)
-    if peak < limit:
+    peak_count, at, held_at = peak([a.span for a in others], start, end)
+    held = [others[i] for i in held_at]
+    if peak_count < limit:
         return
     at = at or start
     names = "; ".join(ctx.name_of(a) for a in held) or "none (the limit is 0)"
     yield Finding(
         f"The {offer_label(offer)} allows {limit} booking{'s' if limit != 1 else ''} at "
-        f"a time; at {ctx.when(at)} it already has {peak}: {names}. This "
+        f"a time; at {ctx.when(at)} it already has {peak_count}: {names}. This "
         f"{ctx.service_name(item.schedule.service_id)} needs it {ctx.when(start, end)}.",
         evidence={**offer_evidence(offer), "requested": ctx.when(start, end),
-                  "peak": peak, "peakAt": ctx.when(at), "limit": limit,
+                  "peak": peak_count, "peakAt": ctx.when(at), "limit": limit,
                   "conflicts": [ctx.describe(a) for a in held]},
         fix="choose a time when the offer has a free place, or book without the special "
         "offer",

@@ -55,7 +55,7 @@ def occupancy(ctx: Context, room_id: str, start: datetime, end: datetime
     intervals = [a.span for a in appts]
     for b in breaks:
         intervals += [(b.start, b.end)] * max(capacity, 1)
-    count, at = peak(intervals, start, end)
+    count, at, _ = peak(intervals, start, end)
     evidence = {
         "roomId": room_id, "room": room.name if room else room_id, "capacity": capacity,
         "peakOccupancy": count, "peakAt": ctx.when(at) if at else None,
