@@ -8,15 +8,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._errors import BookingRulesError, InputError, RulesetError
 from ._report import Report, Violation
 from ._rule import Rule
 from ._ruleset import Ruleset, load_ruleset
 from ._snapshot import Snapshot, load_snapshot
+
+if TYPE_CHECKING:
+    from ._slots import Slot
 
 __version__ = "0.1.0"
 
@@ -31,6 +35,7 @@ __all__ = [
     "Violation",
     "__version__",
     "check",
+    "find_slots",
     "load_ruleset",
     "load_snapshot",
     "registry",
@@ -47,6 +52,22 @@ def check(snapshot: Snapshot, request: Any, *, now: datetime, online: bool = Fal
     from ._engine import run
 
     return run(snapshot, request, now=now, online=online, ruleset=ruleset, kind=kind)
+
+
+def find_slots(snapshot: Snapshot, service_ids: Sequence[str], *, start: datetime,
+               end: datetime, staff_id: str | None = None, client_id: str | None = None,
+               online: bool = False, step_minutes: int | None = None, now: datetime,
+               ruleset: str | Path | Ruleset = "phorest",
+               max_slots_per_day: int | None = None) -> list[Slot]:
+    """Every start on the grid in ``[start, end)`` that ``check`` would pass, per staff.
+
+    Sound and complete against ``check``: the same rules decide every slot.
+    """
+    from ._slots import find_slots as _find
+
+    return _find(snapshot, service_ids, start=start, end=end, staff_id=staff_id,
+                 client_id=client_id, online=online, step_minutes=step_minutes, now=now,
+                 ruleset=ruleset, max_slots_per_day=max_slots_per_day)
 
 
 def registry() -> dict[str, Rule]:

@@ -64,6 +64,35 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return EXIT[report.verdict]
 
 
+def _cmd_slots(args: argparse.Namespace) -> int:
+    from . import load_snapshot
+    from ._slots import find_slots, slots_to_json, slots_to_phorest, slots_to_text
+
+    snapshot = load_snapshot(args.snapshot)
+    ruleset = args.ruleset or ("phorest-online" if args.online else "phorest")
+    start = parse_when("--from", args.from_)
+    end = parse_when("--to", args.to)
+    slots = find_slots(snapshot, args.service, start=start, end=end, staff_id=args.staff,
+                       client_id=args.client, online=args.online, step_minutes=args.step,
+                       now=parse_now(args.now), ruleset=ruleset,
+                       max_slots_per_day=args.max_per_day)
+    if args.format == "json":
+        print(json.dumps(slots_to_json(slots), indent=2))
+    elif args.format == "phorest":
+        print(json.dumps(slots_to_phorest(slots, args.client), indent=2))
+    else:
+        sys.stdout.write(slots_to_text(slots, snapshot))
+    return 0
+
+
+def parse_when(flag: str, text: str) -> datetime:
+    try:
+        return parse_instant(text)[0]
+    except ValueError:
+        raise InputError(flag, "", "an ISO-8601 instant such as 2026-12-01T14:00:00Z",
+                         text) from None
+
+
 def _cmd_rules(args: argparse.Namespace) -> int:
     from ._docs import render_rule, stale_docs, write_docs
     from .rules import REGISTRY
@@ -116,6 +145,23 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the request kind, when the body alone does not say")
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.set_defaults(func=_cmd_check)
+
+    p = sub.add_parser("slots", help="the times that would pass, by the same rules")
+    p.add_argument("--snapshot", required=True, help="the branch snapshot (JSON)")
+    p.add_argument("--service", required=True, action="append",
+                   help="a service id; repeat for a back-to-back chain, in order")
+    p.add_argument("--staff", help="only this staff member (default: every qualified one)")
+    p.add_argument("--client", help="the client (default: a new client)")
+    p.add_argument("--from", dest="from_", required=True, help="window start (ISO-8601)")
+    p.add_argument("--to", required=True, help="window end (ISO-8601); starts before it")
+    p.add_argument("--step", type=int, help="grid step in minutes (default 15)")
+    p.add_argument("--max-per-day", type=int, help="keep the first N start times a day")
+    p.add_argument("--now", help="the instant the search runs at (ISO-8601); default: now")
+    p.add_argument("--online", action="store_true",
+                   help="online booking (default ruleset becomes phorest-online)")
+    p.add_argument("--ruleset", help="a bundled ruleset name or a TOML path")
+    p.add_argument("--format", choices=["text", "json", "phorest"], default="text")
+    p.set_defaults(func=_cmd_slots)
 
     p = sub.add_parser("rules", help="print the rule reference")
     p.add_argument("code", nargs="?", help="one rule code")

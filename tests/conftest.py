@@ -64,7 +64,7 @@ def sched(service: str, staff: str, start: str, **extra: Any) -> dict[str, Any]:
 
 
 def run(request: dict[str, Any], doc: dict[str, Any] | None = None, *,
-        now: datetime = NOW, online: bool = False, ruleset: str = "phorest") -> br.Report:
+        now: datetime = NOW, online: bool = False, ruleset: Any = "phorest") -> br.Report:
     snap = br.load_snapshot(doc if doc is not None else _SALON)
     return br.check(snap, request, now=now, online=online, ruleset=ruleset)
 

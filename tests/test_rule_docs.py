@@ -4,12 +4,16 @@ The examples run against the example salon (docs/examples/queen_st_toronto.json)
 now = 2026-11-01T12:00:00Z: a ```json fails``` example must report the rule's code, a
 ```json passes``` example must not report it at any severity. An example may carry
 ``"addToSalon": {"<snapshot list>": [entries]}`` beside its request: entries added to the
-example salon for that example only (how a snapshot problem is shown).
+example salon for that example only (how a snapshot problem is shown), and
+``"ruleOptions": {"CODE": {"option": value}}``: options set for that example only (how a
+rule that is off by default is shown).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from typing import Any
 
 import pytest
 
@@ -52,7 +56,15 @@ def test_docstring_example(rule: br.Rule, example: object) -> None:
     doc = salon_doc()
     for key, entries in request.pop("addToSalon", {}).items():
         doc.setdefault(key, []).extend(entries)
-    report = run(request, doc, now=NOW, online=example.online)
+    ruleset: Any = "phorest"
+    options = request.pop("ruleOptions", {})
+    if options:
+        base = br.load_ruleset("phorest")
+        ruleset = dataclasses.replace(base, rule_options={
+            **base.rule_options,
+            **{code: {**base.rule_options.get(code, {}), **opts}
+               for code, opts in options.items()}})
+    report = run(request, doc, now=NOW, online=example.online, ruleset=ruleset)
     if example.expect_fail:
         assert rule.code in all_codes(report), report.to_text()
     else:

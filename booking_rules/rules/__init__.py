@@ -48,6 +48,9 @@ _MODULES = (
     "addon_booked_alone",  # ADDON_ONLY_SERVICE_ALONE
     "online_service_disabled",  # ONLINE_SERVICE_DISABLED (online only)
     "online_staff_hidden",  # ONLINE_STAFF_HIDDEN (online only)
+    "online_short_notice",  # ONLINE_SHORT_NOTICE (online only)
+    "online_off_slot_grid",  # ONLINE_OFF_SLOT_GRID (online only)
+    "online_gap_too_small",  # ONLINE_MIN_GAP (online only)
     # Time warnings (RULES.md §1) and notices raised while reading input
     "time_without_offset",  # TIME_WITHOUT_OFFSET
     "local_time_sent_as_utc",  # LIKELY_LOCAL_TIME_SENT_AS_UTC
@@ -64,13 +67,7 @@ _MODULES = (
 def _load() -> dict[str, Rule]:
     table: dict[str, Rule] = {}
     for name in _MODULES:
-        try:
-            module = import_module(f"{__name__}.{name}")
-        except ModuleNotFoundError as exc:  # TEMPORARY while rules are being written
-            if exc.name != f"{__name__}.{name}":
-                raise
-            continue
-        rule: Rule = module.RULE
+        rule: Rule = import_module(f"{__name__}.{name}").RULE
         if rule.code in table:
             raise RuntimeError(f"rule code {rule.code} is registered twice")
         table[rule.code] = rule

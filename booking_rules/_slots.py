@@ -1,0 +1,553 @@
+"""Slot search: the times a booking would pass, decided by the same rules as ``check``.
+
+    slots = find_slots(snap, ["svc_cut"], start=..., end=..., now=...)
+    slots_to_json(slots), slots_to_phorest(slots, client_id), slots_to_text(slots, snap)
+
+How it works, and why it is sound and complete by construction:
+
+1. **Candidates.** For each staff member, their *free windows*: the working windows of the
+   snapshot (roster minus time off minus breaks, ``Snapshot.working_windows``) minus the main
+   blocks of their blocking appointments (the same appointments ``STAFF_DOUBLE_BOOKED``
+   reads, through the engine's ``Context``). Candidate starts lie on a grid: every
+   ``step_minutes`` (default 15) of elapsed time from the start of each free window, so a
+   free window that starts 10:45 local offers 10:45, 11:00, ... Across a DST change the grid
+   keeps stepping in elapsed time: no real instant is skipped or offered twice (both 01:00
+   EDT and 01:00 EST on a fall-back night). A start is a candidate when it lies in
+   ``[start, end)`` (the window bounds the *start*, like Phorest's availability search) and
+   the service's main block fits inside that free window.
+
+   For online searches where ``ONLINE_OFF_SLOT_GRID`` is in force, the grid is that rule's:
+   every ``step_minutes`` (default: the rule's ``interval_minutes``) of local wall clock
+   from local midnight, so the search offers exactly the times an online booking may use.
+
+2. **Pruning.** Free windows only remove starts that ``STAFF_NOT_WORKING`` or
+   ``STAFF_DOUBLE_BOOKED`` would refuse, and each of them is used only when the ruleset
+   runs that rule at error severity. Nothing else is pruned.
+
+3. **Verification.** Each candidate is sent through ``_engine.run`` as the createBooking
+   body ``Slot.booking`` returns, exactly as ``check`` would see it. A candidate passes when
+   the report has no error and nothing UNKNOWN. With no ``client_id`` the booking is made
+   for a placeholder client that is not in the snapshot, and ``UNKNOWN_CLIENT`` about that
+   placeholder is ignored (it is a warning in ``phorest``, an error in ``strict``).
+
+4. **Resources and chains.** A service listing ``roomIds``/``machineIds`` is tried with
+   each listed room (in listed order), and within it each listed machine; the first
+   combination that passes is the slot's. Several services are a back-to-back chain for
+   one client: service *k* starts when service *k-1* is over (main block, gap, finish).
+   Staff for each service: the requested ``staff_id`` for all, else the qualified staff by
+   id. Per start and per first-service staff member, combinations are tried in that
+   stable order and the first whole chain that passes (checked as one createBooking) is
+   returned.
+
+``max_slots_per_day`` (Phorest's online setting) trims after verification: it is the only
+case where a start that passes is left out.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from . import _model as m
+from ._engine import Context, run
+from ._errors import InputError
+from ._index import merge, subtract
+from ._rule import Rule
+from ._ruleset import Ruleset, resolve_ruleset
+from ._snapshot import Snapshot
+from ._time import UTC, format_span, local_date, wall_to_utc
+
+__all__ = [
+    "PLACEHOLDER_CLIENT",
+    "Slot",
+    "SlotSchedule",
+    "find_slots",
+    "slots_to_json",
+    "slots_to_phorest",
+    "slots_to_text",
+]
+
+PLACEHOLDER_CLIENT = "(new client)"
+MAX_WINDOW = timedelta(days=31)
+DEFAULT_STEP = 15
+SOURCE = "slots"
+_NOT_WORKING = "STAFF_NOT_WORKING"
+_DOUBLE_BOOKED = "STAFF_DOUBLE_BOOKED"
+_SLOT_GRID = "ONLINE_OFF_SLOT_GRID"
+_UNKNOWN_CLIENT = "UNKNOWN_CLIENT"
+
+
+@dataclass(frozen=True, slots=True)
+class SlotSchedule:
+    """One service of a slot: who, when (the service is over at ``end``: main block, gap
+    and finish), and the room and machine it was verified with."""
+
+    service_id: str
+    staff_id: str
+    start: datetime
+    end: datetime
+    room_id: str | None = None
+    machine_id: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"serviceId": self.service_id, "staffId": self.staff_id,
+                               "startTime": _z(self.start), "endTime": _z(self.end)}
+        if self.room_id is not None:
+            out["roomId"] = self.room_id
+        if self.machine_id is not None:
+            out["machineId"] = self.machine_id
+        return out
+
+    def request_schedule(self) -> dict[str, Any]:
+        """This service as a createBooking ``serviceSchedules[]`` item (no ``endTime``:
+        Phorest and the engine take it from the service's duration)."""
+        out: dict[str, Any] = {"serviceId": self.service_id, "staffId": self.staff_id,
+                               "startTime": _z(self.start)}
+        if self.room_id is not None:
+            out["roomId"] = self.room_id
+        if self.machine_id is not None:
+            out["machineId"] = self.machine_id
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """A start that passes: the first service's staff, room and machine, and the whole
+    chain (one schedule per requested service, in order)."""
+
+    start: datetime
+    end: datetime
+    staff_id: str
+    room_id: str | None
+    machine_id: str | None
+    schedules: tuple[SlotSchedule, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``json`` format entry; ``schedules`` only for a chain of several services."""
+        out: dict[str, Any] = {"startTime": _z(self.start), "endTime": _z(self.end),
+                               "staffId": self.staff_id}
+        if self.room_id is not None:
+            out["roomId"] = self.room_id
+        if self.machine_id is not None:
+            out["machineId"] = self.machine_id
+        if len(self.schedules) > 1:
+            out["schedules"] = [s.to_dict() for s in self.schedules]
+        return out
+
+    def booking(self, client_id: str | None = None) -> dict[str, Any]:
+        """The createBooking body this slot was verified as (for ``client_id``, or the
+        placeholder client when none is given)."""
+        return _body(client_id or PLACEHOLDER_CLIENT,
+                     [s.request_schedule() for s in self.schedules])
+
+
+# --- the search --------------------------------------------------------------------------
+
+
+def find_slots(
+    snapshot: Snapshot,
+    service_ids: Sequence[str],
+    *,
+    start: datetime,
+    end: datetime,
+    staff_id: str | None = None,
+    client_id: str | None = None,
+    online: bool = False,
+    step_minutes: int | None = None,
+    now: datetime,
+    ruleset: str | Path | Ruleset = "phorest",
+    max_slots_per_day: int | None = None,
+) -> list[Slot]:
+    """Every start in ``[start, end)`` on the grid at which booking ``service_ids`` (one
+    service, or a back-to-back chain) passes ``check``, one slot per start and per staff
+    member of the first service, sorted by start then staff id.
+
+    ``client_id``: the client booking (their own appointments count); None books for a
+    placeholder client the snapshot does not hold. ``online``: an online booking (also when
+    the ruleset says so). ``step_minutes``: the grid step (default 15, or the online slot
+    interval). ``max_slots_per_day``: keep only the slots at the first N distinct start
+    times of each local day; applied after verification, it is the only thing that leaves
+    out a start that passes.
+
+    Raises :class:`InputError` for an unknown service or staff id, an empty or reversed
+    window, a window longer than 31 days, or a window the snapshot does not cover (its
+    declared ``coverage``, or else the date range of its rosters), and for a step or
+    per-day limit below 1. A valid window with no time that passes gives ``[]``.
+    """
+    if now.tzinfo is None:
+        raise ValueError("now must be an aware datetime (it is always an input)")
+    rs = resolve_ruleset(ruleset)
+    snap = snapshot.with_times(rs.appointment_times)
+    online = online or rs.online
+    services = _services(snap, service_ids)
+    if staff_id is not None and staff_id not in snap.staff:
+        raise InputError(SOURCE, "staff_id", f"a staffId the snapshot holds ({_some(snap.staff)})",
+                         staff_id)
+    start, end = _window(snap, start, end)
+    if step_minutes is not None and (isinstance(step_minutes, bool) or not isinstance(
+            step_minutes, int) or step_minutes < 1):
+        raise InputError(SOURCE, "step_minutes", "a whole number of minutes, at least 1",
+                         step_minutes)
+    if max_slots_per_day is not None and (isinstance(max_slots_per_day, bool) or not
+                                          isinstance(max_slots_per_day, int)
+                                          or max_slots_per_day < 1):
+        raise InputError(SOURCE, "max_slots_per_day", "a whole number, at least 1",
+                         max_slots_per_day)
+    client = client_id or _placeholder(snap)
+    search = _Search(snap, rs, services, start, end, staff_id, client, client_id is None,
+                     online, step_minutes, now)
+    found = sorted(search.run(), key=lambda s: (s.start, s.staff_id))
+    if max_slots_per_day is not None:
+        found = _trim_per_day(found, max_slots_per_day, snap)
+    return found
+
+
+class _Search:
+    def __init__(self, snap: Snapshot, rs: Ruleset, services: list[m.Service],
+                 start: datetime, end: datetime, staff_id: str | None, client: str,
+                 placeholder: bool, online: bool, step_minutes: int | None,
+                 now: datetime) -> None:
+        self.snap, self.rs, self.services = snap, rs, services
+        self.start, self.end, self.now = start, end, now
+        self.client, self.placeholder, self.online = client, placeholder, online
+        self.prune_roster = self._in_force(_NOT_WORKING)
+        self.prune_booked = self._in_force(_DOUBLE_BOOKED)
+        grid_rule = self._in_force(_SLOT_GRID)
+        self.midnight_grid = grid_rule is not None
+        interval = DEFAULT_STEP
+        if grid_rule is not None:
+            interval = int(rs.options_for(grid_rule).get("interval_minutes", DEFAULT_STEP))
+        self.step = timedelta(minutes=step_minutes or interval)
+        # How far after `end` a chain may reach: every service at its longest, with finish.
+        reach = sum(max([s.duration, *s.user_durations.values()]) + s.gap_time
+                    + max([s.finish_duration, *s.user_finish_durations.values()])
+                    for s in services)
+        self.lo = start - timedelta(days=1)
+        self.hi = end + timedelta(minutes=reach) + timedelta(days=1)
+        self.ctx = Context(snap, m.Request("createBooking", ()), now, online, rs)
+        self.staff_for = [[staff_id] if staff_id else self._qualified(s) for s in services]
+        self._free: dict[str, list[m.Interval]] = {}
+        self._grid: list[datetime] | None = None
+
+    def _in_force(self, code: str) -> Rule | None:
+        """The rule of ``code`` when this ruleset runs it at error severity, else None."""
+        for rule in self.rs.rules:
+            if rule.code == code and self.rs.severity_of(rule) == "error" and (
+                    self.online or not rule.online_only):
+                return rule
+        return None
+
+    def _qualified(self, service: m.Service) -> list[str]:
+        return sorted(
+            st.id for st in self.snap.staff.values()
+            if service.id not in st.disqualified_services
+            and st.id not in service.disqualified_staff and not st.archived
+            and not (self.online and st.hide_from_online))
+
+    # --- free windows and the grid ------------------------------------------------------
+
+    def free(self, staff_id: str) -> list[m.Interval]:
+        """Where a main block of ``staff_id`` may lie without being refused by
+        STAFF_NOT_WORKING or STAFF_DOUBLE_BOOKED (each only when in force)."""
+        if staff_id in self._free:
+            return self._free[staff_id]
+        if self.prune_roster:
+            base = merge(self.snap.working_windows(staff_id, self.lo, self.hi))
+        else:
+            base = [(_local_midnight(self.start, self.snap), self.hi)]
+        holes: list[m.Interval] = []
+        if self.prune_booked:
+            holes = [(a.start, a.end) for a in self.ctx.staff_appointments(
+                staff_id, self.lo, self.hi)]
+        windows = subtract(base, holes)
+        self._free[staff_id] = windows
+        return windows
+
+    def fits(self, staff_id: str, at: datetime, minutes: int) -> bool:
+        windows = self.free(staff_id)
+        i = bisect_right(windows, (at, datetime.max.replace(tzinfo=UTC))) - 1
+        return i >= 0 and windows[i][0] <= at and at + timedelta(minutes=minutes) <= \
+            windows[i][1]
+
+    def starts(self, staff_id: str, minutes: int) -> Iterator[datetime]:
+        """Grid starts in ``[start, end)`` whose main block of ``minutes`` fits."""
+        if self.midnight_grid:
+            if self._grid is None:
+                self._grid = list(_midnight_grid(self.start, self.end, self.step, self.snap))
+            for at in self._grid:
+                if self.fits(staff_id, at, minutes):
+                    yield at
+            return
+        length = timedelta(minutes=minutes)
+        for ws, we in self.free(staff_id):
+            k = 0 if ws >= self.start else math.ceil((self.start - ws) / self.step)
+            at = ws + k * self.step
+            while at < self.end and at + length <= we:
+                yield at
+                at += self.step
+
+    # --- chains and verification --------------------------------------------------------
+
+    def run(self) -> Iterator[Slot]:
+        first = self.services[0]
+        for staff_id in self.staff_for[0]:
+            staff = self.snap.staff[staff_id]
+            seen: set[datetime] = set()
+            for at in self.starts(staff_id, first.duration_for(staff)):
+                if at in seen:
+                    continue
+                seen.add(at)
+                for chain in self.chains(0, at, staff_id):
+                    if self.passes(chain):
+                        yield Slot(at, chain[-1].end, staff_id, chain[0].room_id,
+                                   chain[0].machine_id, tuple(chain))
+                        break
+
+    def chains(self, k: int, at: datetime, first_staff: str) -> Iterator[list[SlotSchedule]]:
+        """Every chain from service ``k`` on, starting ``at``, in the stable order, skipping
+        staff whose main block cannot fit (those are refused by the pruning rules)."""
+        service = self.services[k]
+        staff_ids = [first_staff] if k == 0 else self.staff_for[k]
+        rooms: list[str | None] = list(service.room_ids) or [None]
+        machines: list[str | None] = list(service.machine_ids) or [None]
+        for staff_id in staff_ids:
+            staff = self.snap.staff[staff_id]
+            minutes = service.duration_for(staff)
+            if k > 0 and not self.fits(staff_id, at, minutes):
+                continue
+            over = at + timedelta(minutes=minutes)
+            finish = service.finish_for(staff)
+            if finish > 0:
+                over += timedelta(minutes=service.gap_time + finish)
+            for room, machine in itertools.product(rooms, machines):
+                head = SlotSchedule(service.id, staff_id, at, over, room, machine)
+                if k + 1 == len(self.services):
+                    yield [head]
+                    continue
+                for rest in self.chains(k + 1, over, first_staff):
+                    yield [head, *rest]
+
+    def passes(self, chain: list[SlotSchedule]) -> bool:
+        body = _body(self.client, [s.request_schedule() for s in chain])
+        report = run(self.snap, body, now=self.now, online=self.online, ruleset=self.rs,
+                     source=SOURCE, kind="createBooking")
+        if report.unknowns:
+            return False
+        return all(self.placeholder and v.code == _UNKNOWN_CLIENT for v in report.violations)
+
+
+def _body(client_id: str, schedules: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"clientId": client_id,
+            "clientAppointmentSchedules": [{"clientId": client_id,
+                                            "serviceSchedules": schedules}]}
+
+
+def _midnight_grid(start: datetime, end: datetime, step: timedelta, snap: Snapshot
+                   ) -> Iterator[datetime]:
+    """Every real instant in ``[start, end)`` whose local wall clock is a multiple of
+    ``step`` after local midnight, in order (both readings of a repeated hour, none of a
+    skipped one)."""
+    zone = snap.zone
+    day = local_date(start, zone) - timedelta(days=1)
+    last = local_date(end, zone) + timedelta(days=1)
+    minutes = max(1, int(step.total_seconds() // 60))
+    out: list[datetime] = []
+    while day <= last:
+        for k in range(0, 24 * 60, minutes):
+            wall = datetime.combine(day, time(0)) + timedelta(minutes=k)
+            for fold in (0, 1):
+                instant = wall.replace(tzinfo=zone, fold=fold).astimezone(UTC)
+                if instant.astimezone(zone).replace(tzinfo=None) == wall and (
+                        start <= instant < end):
+                    out.append(instant)
+        day += timedelta(days=1)
+    yield from sorted(set(out))
+
+
+def _local_midnight(instant: datetime, snap: Snapshot) -> datetime:
+    return wall_to_utc(local_date(instant, snap.zone), time(0), snap.zone).instant
+
+
+def _trim_per_day(slots: list[Slot], limit: int, snap: Snapshot) -> list[Slot]:
+    """Keep, per local date, the slots at the first ``limit`` distinct start times."""
+    starts: dict[date, list[datetime]] = {}
+    out = []
+    for s in slots:
+        day = starts.setdefault(local_date(s.start, snap.zone), [])
+        if s.start not in day:
+            if len(day) >= limit:
+                continue
+            day.append(s.start)
+        out.append(s)
+    return out
+
+
+# --- input ---------------------------------------------------------------------------------
+
+
+def _services(snap: Snapshot, service_ids: Sequence[str]) -> list[m.Service]:
+    ids = [service_ids] if isinstance(service_ids, str) else list(service_ids)
+    if not ids:
+        raise InputError(SOURCE, "service_ids", "at least one serviceId", [])
+    out = []
+    for i, sid in enumerate(ids):
+        service = snap.services.get(sid) if isinstance(sid, str) else None
+        if service is None:
+            raise InputError(SOURCE, f"service_ids[{i}]",
+                             f"a serviceId the snapshot holds ({_some(snap.services)})", sid)
+        out.append(service)
+    return out
+
+
+def _some(ids: Any) -> str:
+    names = sorted(ids)
+    if not names:
+        return "it holds none"
+    shown = ", ".join(names[:8])
+    return shown + (f", ... {len(names)} in all" if len(names) > 8 else "")
+
+
+def _window(snap: Snapshot, start: datetime, end: datetime) -> tuple[datetime, datetime]:
+    for name, value in (("start", start), ("end", end)):
+        if not isinstance(value, datetime) or value.tzinfo is None:
+            raise InputError(SOURCE, name, "an aware datetime (an instant with a UTC offset)",
+                             value)
+    start, end = start.astimezone(UTC), end.astimezone(UTC)
+    if end <= start:
+        raise InputError(SOURCE, "end", f"an end after the start {_z(start)} (the window "
+                         "is half-open: [start, end))", _z(end))
+    if end - start > MAX_WINDOW:
+        raise InputError(SOURCE, "end", f"a window of at most 31 days (like Phorest's "
+                         f"date-range limit); {_z(start)} to {_z(end)} is "
+                         f"{_days(end - start)}", _z(end))
+    zone = snap.zone
+    first_day, last_day = local_date(start, zone), local_date(end - _TICK, zone)
+    day_lo = wall_to_utc(first_day, time(0), zone).instant
+    day_hi = wall_to_utc(last_day + timedelta(days=1), time(0), zone).instant
+    cov = snap.coverage
+    if cov.start is not None or cov.end is not None:
+        if (cov.start is not None and day_lo < cov.start) or (
+                cov.end is not None and day_hi > cov.end):
+            raise InputError(
+                SOURCE, "start..end",
+                f"a window whose local days ({first_day} to {last_day}, {zone.key}) lie "
+                f"inside the snapshot's coverage ({_z(cov.start) if cov.start else 'open'} "
+                f"to {_z(cov.end) if cov.end else 'open'}); outside it the rules cannot "
+                "decide", f"{_z(start)} to {_z(end)}")
+        return start, end
+    span = snap.roster_range
+    if span is None:
+        raise InputError(SOURCE, "start..end", "a snapshot with rosters (workTimeTables) "
+                         "or a declared coverage: this one has neither, so no window is "
+                         "known to be covered", f"{_z(start)} to {_z(end)}")
+    if first_day < span[0] or last_day > span[1]:
+        raise InputError(
+            SOURCE, "start..end",
+            f"a window inside the snapshot's rosters ({span[0]} to {span[1]}, local dates; "
+            "the snapshot declares no coverage); its local dates are "
+            f"{first_day} to {last_day}", f"{_z(start)} to {_z(end)}")
+    return start, end
+
+
+_TICK = timedelta(microseconds=1)
+
+
+def _days(delta: timedelta) -> str:
+    hours = delta.total_seconds() / 3600
+    return f"{hours / 24:g} days" if hours >= 24 else f"{hours:g} h"
+
+
+def _placeholder(snap: Snapshot) -> str:
+    name = PLACEHOLDER_CLIENT
+    while name in snap.clients:
+        name += "'"
+    return name
+
+
+# --- formats --------------------------------------------------------------------------------
+
+
+def slots_to_json(slots: Sequence[Slot]) -> list[dict[str, Any]]:
+    """The ``json`` format: ``[{"startTime", "endTime", "staffId", "roomId"?,
+    "machineId"?, "schedules"? (chains only)}]``, UTC ``Z`` instants, by start then staff."""
+    return [s.to_dict() for s in sorted(slots, key=lambda s: (s.start, s.staff_id))]
+
+
+def slots_to_phorest(slots: Sequence[Slot], client_id: str | None = None) -> dict[str, Any]:
+    """The ``phorest`` format: the shape of Phorest's availability response (one ``data``
+    entry per time and staff member)."""
+    data = []
+    for s in sorted(slots, key=lambda s: (s.start, s.staff_id)):
+        schedules = []
+        for sc in s.schedules:
+            item: dict[str, Any] = {"serviceId": sc.service_id, "staffId": sc.staff_id,
+                                    "startTime": _z(sc.start), "endTime": _z(sc.end)}
+            if sc.room_id is not None:
+                item["roomId"] = sc.room_id
+            if sc.machine_id is not None:
+                item["machineId"] = sc.machine_id
+            item["staffRequest"] = False
+            item["alternativeStaffMember"] = False
+            schedules.append(item)
+        data.append({"startTime": _z(s.start),
+                     "clientSchedules": [{"clientId": client_id,
+                                          "serviceSchedules": schedules}]})
+    return {"data": data, "links": []}
+
+
+def slots_to_text(slots: Sequence[Slot], snapshot: Snapshot) -> str:
+    """The ``text`` format: local times in the branch zone, grouped by staff member (by
+    name), one line per slot; ``no times pass`` when there are none."""
+    if not slots:
+        return "no times pass\n"
+    zone = snapshot.zone
+
+    def staff_name(sid: str) -> str:
+        st = snapshot.staff.get(sid)
+        return st.name if st else sid
+
+    def extras(sc: SlotSchedule) -> str:
+        parts = []
+        if sc.room_id is not None:
+            room = snapshot.rooms.get(sc.room_id)
+            parts.append(f"room {room.name if room else sc.room_id} ({sc.room_id})")
+        if sc.machine_id is not None:
+            mach = snapshot.machines.get(sc.machine_id)
+            parts.append(f"machine {mach.name if mach else sc.machine_id} ({sc.machine_id})")
+        return ", ".join(parts)
+
+    count = len(slots)
+    lines = [f"{count} {'slot' if count == 1 else 'slots'} at {snapshot.branch.name} "
+             f"({zone.key}), local times:"]
+    by_staff: dict[str, list[Slot]] = {}
+    for s in slots:
+        by_staff.setdefault(s.staff_id, []).append(s)
+    for sid in sorted(by_staff, key=lambda i: (staff_name(i), i)):
+        lines.append(f"{staff_name(sid)} ({sid})")
+        for s in sorted(by_staff[sid], key=lambda s: s.start):
+            line = f"  {s.start.astimezone(zone):%a} {format_span(s.start, s.end, zone)}"
+            if len(s.schedules) == 1:
+                more = extras(s.schedules[0])
+                lines.append(line + (f"  {more}" if more else ""))
+                continue
+            steps = []
+            for sc in s.schedules:
+                service = snapshot.services.get(sc.service_id)
+                what = service.name if service else sc.service_id
+                more = extras(sc)
+                steps.append(f"{what} with {staff_name(sc.staff_id)} "
+                             f"{sc.start.astimezone(zone):%H:%M}-"
+                             f"{sc.end.astimezone(zone):%H:%M}" + (f" ({more})" if more
+                                                                     else ""))
+            lines.append(line + "  " + "; then ".join(steps))
+    return "\n".join(lines) + "\n"
+
+
+def _z(instant: datetime) -> str:
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
