@@ -180,6 +180,11 @@ class Context:
             out["activationState"] = a.activation_state
         return {k: v for k, v in out.items() if v is not None}
 
+    def label(self, a: m.Appointment) -> str:
+        """``Cut & Blow-dry (ap_mary_cut)``: an appointment named without its client."""
+        ref = a.id if a.from_request is None else f"this request's {a.from_request}"
+        return f"{self.service_name(a.service_id)} ({ref})"
+
     def name_of(self, a: m.Appointment) -> str:
         """``Mary Client's Cut & Blow-dry (ap_mary_cut)``: an appointment in a sentence."""
         ref = a.id if a.from_request is None else f"this request's {a.from_request}"

@@ -46,7 +46,7 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
     start, end = item.span
     for other in ctx.client_appointments(client_id, start, end):
         yield Finding(
-            f"{ctx.client_name(client_id)} already has {ctx.name_of(other)} with "
+            f"{ctx.client_name(client_id)} already has {ctx.label(other)} with "
             f"{ctx.staff_name(other.staff_id)} {ctx.when(*other.span)}; this booking holds "
             f"them {ctx.when(start, end)}.",
             evidence={"clientId": client_id, "requested": ctx.when(start, end),

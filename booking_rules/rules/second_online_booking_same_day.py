@@ -47,7 +47,7 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
         if other.from_request is None and other.source == SOURCE_ONLINE:
             yield Finding(
                 f"{ctx.client_name(client_id)} already booked online on {item.local_date}: "
-                f"{ctx.name_of(other)} {ctx.when(*other.span)}.",
+                f"{ctx.label(other)} {ctx.when(*other.span)}.",
                 evidence={"clientId": client_id, "localDate": item.local_date.isoformat(),
                           "existing": ctx.describe(other)},
                 fix="book another day, or have the salon add to the existing booking")

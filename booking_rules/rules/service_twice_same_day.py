@@ -44,7 +44,7 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
     for other in ctx.client_day(client_id, item.local_date):
         if other.service_id == service_id:
             yield Finding(
-                f"{ctx.client_name(client_id)} already has {ctx.name_of(other)} on "
+                f"{ctx.client_name(client_id)} already has {ctx.label(other)} on "
                 f"{item.local_date} ({ctx.when(*other.span)}).",
                 evidence={"clientId": client_id, "serviceId": service_id,
                           "localDate": item.local_date.isoformat(),
