@@ -291,16 +291,15 @@ def run(snapshot: Snapshot, request: object, *, now: datetime, online: bool = Fa
         ctx = Context(snap, req, now, online, rs,
                       prior=[p.as_appointment(p.location) for p in items[:i] if p.end],
                       exclude=exclude)
-        day = _local_day(item, snap)
-        for rule in rs.rules:
-            if rule.notice or (rule.online_only and not online):
-                continue
+        # Only a snapshot that declares coverage can leave a day uncovered.
+        day = _local_day(item, snap) if snap.coverage.start or snap.coverage.end else None
+        for rule in rs.runnable(online):
             if ("service" in rule.needs and item.service is None) or (
                     "staff" in rule.needs and item.staff is None) or (
                     "time" in rule.needs and item.end is None):
                 continue
             ctx.options = rs.options_for(rule)
-            if rule.history and not ctx.covers(*day):
+            if rule.history and day is not None and not ctx.covers(*day):
                 add(rule, Unknown(
                     f"the snapshot does not cover {item.local_date} (coverage "
                     f"{_cov(snap)}), so {rule.code} cannot be decided",

@@ -14,12 +14,19 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any, Literal, TypeVar
 
-from dateutil.parser import isoparse
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from . import _model as m
 from ._errors import InputError
-from ._time import UTC, load_zone, local_date, local_span, parse_instant, parse_local_time
+from ._time import (
+    UTC,
+    load_zone,
+    local_date,
+    local_span,
+    parse_instant,
+    parse_local_time,
+    parse_wall_instant,
+)
 
 # --- field types -----------------------------------------------------------------------
 
@@ -601,7 +608,7 @@ def read_create_booking(
                 f"schedules[{j}]")
             sched_notices = _unknown_fields(ss, _SCHEDULE_FIELDS, where)
             try:
-                start, naive = parse_instant(ss.startTime)
+                start, naive, wall = parse_wall_instant(ss.startTime)
             except ValueError:
                 raise InputError(source, join(path, where, "startTime"),
                                  "an ISO-8601 instant such as 2026-12-01T15:00:00Z",
@@ -617,7 +624,6 @@ def read_create_booking(
                 if end <= start:
                     raise InputError(source, join(path, where, "endTime"),
                                      "an instant after startTime", ss.endTime)
-            wall = isoparse_wall(ss.startTime)
             schedules.append(m.Schedule(
                 index=len(schedules), location=where,
                 client_id=ss.clientId or group_client or b.clientId,
@@ -627,14 +633,6 @@ def read_create_booking(
                 start_naive=naive, start_wall=wall, notices=tuple(sched_notices)))
     return m.Request("createBooking", tuple(schedules), b.clientId, b.bookingStatus,
                      notices=tuple(notices), raw=body if isinstance(body, dict) else {})
-
-
-def isoparse_wall(text: str) -> datetime | None:
-    """The wall clock of an ISO instant as written (offset dropped), for the UTC trap."""
-    try:
-        return isoparse(text).replace(tzinfo=None)
-    except ValueError:
-        return None
 
 
 def read_update_appointment(

@@ -43,6 +43,19 @@ class Ruleset:
     appointment_times: str = "local"
     reserved_holds_block: bool = True
     description: str = ""
+    _runnable: dict[str, tuple[Rule, ...]] = field(default_factory=dict, init=False,
+                                                   compare=False,
+                                                   repr=False)
+
+    def runnable(self, online: bool) -> tuple[Rule, ...]:
+        """The selected rules a schedule runs (notice rules only report input notices)."""
+        key = "online" if online else "offline"
+        cached = self._runnable.get(key)
+        if cached is None:
+            cached = tuple(r for r in self.rules
+                           if not r.notice and (online or not r.online_only))
+            self._runnable[key] = cached
+        return cached
 
     def severity_of(self, rule: Rule) -> Severity:
         return self.severities.get(rule.code, rule.severity)

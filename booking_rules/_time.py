@@ -33,6 +33,7 @@ __all__ = [
     "local_span",
     "parse_instant",
     "parse_local_time",
+    "parse_wall_instant",
     "to_local",
     "to_micros",
     "wall_to_utc",
@@ -56,12 +57,23 @@ def to_micros(instant: datetime) -> int:
     return (instant - EPOCH) // _ONE_US
 
 
+def parse_wall_instant(text: str) -> tuple[datetime, bool, datetime]:
+    """An ISO-8601 write instant: (as aware UTC, had no offset so read as UTC, the wall
+    clock as written with its offset dropped)."""
+    try:
+        parsed = datetime.fromisoformat(text)  # the common shapes, fast
+    except ValueError:
+        parsed = isoparse(text)  # the rest of ISO-8601 (week dates, basic format, ...)
+    wall = parsed.replace(tzinfo=None)
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=UTC), True, wall
+    return parsed.astimezone(UTC), False, wall
+
+
 def parse_instant(text: str) -> tuple[datetime, bool]:
     """An ISO-8601 write instant as aware UTC, and whether it had no offset (read as UTC)."""
-    parsed = isoparse(text)
-    if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=UTC), True
-    return parsed.astimezone(UTC), False
+    instant, naive, _ = parse_wall_instant(text)
+    return instant, naive
 
 
 def parse_local_time(text: str) -> time:

@@ -62,13 +62,14 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
         return
     if wall != item.start.replace(tzinfo=None):
         return  # sent with a non-zero offset: not read as UTC
+    snap = ctx.snapshot
+    blocks = item.blocks
+    # The roster look-up is cheap and usually passes; convert the wall clock only when not.
+    if all(snap.working_window(staff_id, b0, b1) is not None for b0, b1 in blocks):
+        return
     local = wall_to_utc(wall.date(), wall.time(), ctx.zone).instant
     shift = local - item.start
     if not shift:
-        return
-    snap = ctx.snapshot
-    blocks = item.blocks
-    if all(snap.working_window(staff_id, b0, b1) is not None for b0, b1 in blocks):
         return
     if any(snap.working_window(staff_id, b0 + shift, b1 + shift) is None
            for b0, b1 in blocks):
