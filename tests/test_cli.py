@@ -102,3 +102,36 @@ def test_rules_lists_and_prints_one(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["rules", "STAFF_DOUBLE_BOKED"]) == 2
     _, err = capsys.readouterr()
     assert "did you mean STAFF_DOUBLE_BOOKED" in err
+
+
+SLOTS = ["slots", "--snapshot", str(EXAMPLE_SALON), "--service", "svc_cut",
+         "--from", "2026-12-01T14:00:00Z", "--to", "2026-12-01T17:00:00Z", "--now", NOW]
+
+
+def test_slots_in_three_formats(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*SLOTS, "--format", "json"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert {"startTime": "2026-12-01T15:45:00Z", "endTime": "2026-12-01T16:30:00Z",
+            "staffId": "stf_lisa"} in found
+    assert found == sorted(found, key=lambda s: (s["startTime"], s["staffId"]))
+    assert main([*SLOTS, "--staff", "stf_lisa", "--client", "cli_new",
+                 "--format", "phorest"]) == 0
+    phorest = json.loads(capsys.readouterr().out)
+    assert [d["startTime"] for d in phorest["data"]] == ["2026-12-01T15:45:00Z"]
+    sched = phorest["data"][0]["clientSchedules"][0]
+    assert sched["clientId"] == "cli_new"
+    assert sched["serviceSchedules"][0]["staffId"] == "stf_lisa"
+    assert main(SLOTS) == 0
+    text = capsys.readouterr().out
+    assert "Lisa Moreau (stf_lisa)" in text and "10:45-11:30 EST (15:45Z-16:30Z)" in text
+
+
+def test_slots_bad_input_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    bad = [*SLOTS]
+    bad[bad.index("--to") + 1] = "2026-12-01T13:00:00Z"  # before --from
+    assert main(bad) == 2
+    assert "at end: expected an end after the start" in capsys.readouterr().err
+    assert main([*SLOTS[:4], "svc_nope", *SLOTS[5:]]) == 2
+    assert "svc_nope" in capsys.readouterr().err
+    assert main([*SLOTS[:6], "yesterday", *SLOTS[7:]]) == 2
+    assert "--from" in capsys.readouterr().err
