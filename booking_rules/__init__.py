@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._errors import BookingRulesError, InputError, RulesetError
+from ._explain import CorpusReport, Explanation, explain, explain_corpus
 from ._report import Report, Violation
 from ._rule import Rule
 from ._ruleset import Ruleset, load_ruleset
@@ -26,6 +27,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "BookingRulesError",
+    "CorpusReport",
+    "Explanation",
     "InputError",
     "Report",
     "Rule",
@@ -35,6 +38,8 @@ __all__ = [
     "Violation",
     "__version__",
     "check",
+    "explain",
+    "explain_corpus",
     "find_slots",
     "load_ruleset",
     "load_snapshot",

@@ -85,6 +85,29 @@ def _cmd_slots(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_explain(args: argparse.Namespace) -> int:
+    from . import load_snapshot
+    from ._explain import explain, explain_corpus, load_error
+
+    ruleset = args.ruleset or ("phorest-online" if args.online else "phorest")
+    if args.corpus:
+        # Each entry's own `now` wins; --now only when given (never the clock here).
+        now = parse_now(args.now) if args.now else None
+        corpus = explain_corpus(args.corpus, now=now, ruleset=ruleset)
+        sys.stdout.write(corpus.to_text() if args.format == "text"
+                         else json.dumps(corpus.to_dict(), indent=2) + "\n")
+        return 0
+    missing = [f for f in ("snapshot", "request", "error") if not getattr(args, f)]
+    if missing:
+        raise InputError("explain", "", "--" + ", --".join(missing) + " (or --corpus DIR)")
+    result = explain(load_error(args.error), read_json(args.request),
+                     load_snapshot(args.snapshot), status=args.status,
+                     now=parse_now(args.now), online=args.online, ruleset=ruleset,
+                     request_source=args.request)
+    sys.stdout.write(result.to_json() + "\n" if args.format == "json" else result.to_text())
+    return 0
+
+
 def parse_when(flag: str, text: str) -> datetime:
     try:
         return parse_instant(text)[0]
@@ -162,6 +185,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--ruleset", help="a bundled ruleset name or a TOML path")
     p.add_argument("--format", choices=["text", "json", "phorest"], default="text")
     p.set_defaults(func=_cmd_slots)
+
+    p = sub.add_parser("explain", help="explain a Phorest error and offer what would pass")
+    p.add_argument("--snapshot", help="the branch snapshot used when the request was sent")
+    p.add_argument("--request", help="the request that was refused (JSON)")
+    p.add_argument("--error", help="the response body, as received (JSON, text, HTML or empty)")
+    p.add_argument("--status", type=int, help="the HTTP status, when the body lacks it")
+    p.add_argument("--corpus", metavar="DIR",
+                   help="explain every logged (snapshot, request, response) entry of DIR and "
+                   "print how often the predicted code matched (see docs/explain.md)")
+    p.add_argument("--now", help="the instant of the request (ISO-8601); default: now")
+    p.add_argument("--online", action="store_true", help="the request was an online booking")
+    p.add_argument("--ruleset", help="a bundled ruleset name or a TOML path")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(func=_cmd_explain)
 
     p = sub.add_parser("rules", help="print the rule reference")
     p.add_argument("code", nargs="?", help="one rule code")

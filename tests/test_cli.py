@@ -135,3 +135,27 @@ def test_slots_bad_input_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert "svc_nope" in capsys.readouterr().err
     assert main([*SLOTS[:6], "yesterday", *SLOTS[7:]]) == 2
     assert "--from" in capsys.readouterr().err
+
+
+def test_explain_a_refusal_and_a_corpus(capsys: pytest.CaptureFixture[str],
+                                        tmp_path: Path) -> None:
+    error = tmp_path / "error.json"
+    error.write_text('{"statusCode": 400, "id": "e1", "detail": "STAFF_DOUBLE_BOOKED", '
+                     '"errorCode": "SLOT_UNAVAILABLE"}')
+    request = tmp_path / "request.json"
+    request.write_text(json.dumps({"clientId": "cli_new", "clientAppointmentSchedules": [
+        {"serviceSchedules": [{"serviceId": "svc_cut", "staffId": "stf_lisa",
+                               "startTime": "2026-12-01T15:30:00Z"}]}]}))
+    args = ["explain", "--snapshot", str(EXAMPLE_SALON), "--request", str(request),
+            "--error", str(error), "--now", NOW]
+    assert main([*args, "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert (out["code"], out["source_field"], out["status"], out["diagnosis"]) == (
+        "STAFF_DOUBLE_BOOKED", "detail", 400, "confirmed")
+    assert out["alternatives"]
+    assert main(args) == 0
+    assert "confirmed" in capsys.readouterr().out
+    assert main(["explain", "--corpus", str(ROOT / "tests" / "data" / "corpus")]) == 0
+    assert "accuracy 50.0%" in capsys.readouterr().out
+    assert main(["explain", "--snapshot", str(EXAMPLE_SALON)]) == 2
+    assert "--request, --error" in capsys.readouterr().err

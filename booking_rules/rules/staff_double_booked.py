@@ -63,4 +63,4 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
 
 
 RULE = Rule(code="STAFF_DOUBLE_BOOKED", check=check, doc=__doc__ or "", module=__name__,
-            phorest=True, history=True, needs=frozenset({"service", "time"}))
+            phorest=True, history=True, needs=frozenset({"service", "staff", "time"}))
