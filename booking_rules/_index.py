@@ -23,9 +23,10 @@ class IntervalIndex(Generic[T]):
     __slots__ = ("_ends", "_items", "_longest", "_starts")
 
     def __init__(self, entries: Iterable[tuple[datetime, datetime, T]]) -> None:
+        # Ties break on the item's id, so no report depends on the order of the input lists.
         rows = sorted(
             ((to_micros(s), to_micros(e), item) for s, e, item in entries),
-            key=lambda row: (row[0], row[1]),
+            key=lambda row: (row[0], row[1], str(getattr(row[2], "id", ""))),
         )
         self._starts = array("q", (row[0] for row in rows))
         self._ends = array("q", (row[1] for row in rows))

@@ -84,8 +84,11 @@ class Snapshot:
         self._by_machine = {k: IntervalIndex(v) for k, v in by_machine.items()}
         self._by_offer = {k: IntervalIndex(v) for k, v in by_offer.items()}
         self._by_course = {k: IntervalIndex(v) for k, v in by_course.items()}
-        self._client_day = dict(client_day)
-        self._offer_day = dict(offer_day)
+        def in_time_order(rows: list[m.Appointment]) -> list[m.Appointment]:
+            return sorted(rows, key=lambda a: (a.start, a.id))
+
+        self._client_day = {k: in_time_order(v) for k, v in client_day.items()}
+        self._offer_day = {k: in_time_order(v) for k, v in offer_day.items()}
 
         breaks_staff: dict[str, list[tuple[datetime, datetime, m.Break]]] = defaultdict(list)
         breaks_room: dict[str, list[tuple[datetime, datetime, m.Break]]] = defaultdict(list)

@@ -1,0 +1,27 @@
+"""Hypothesis settings profiles for the property suite, chosen by ``HYPOTHESIS_PROFILE``.
+
+* ``ci`` (default): the whole property suite in well under a minute on two cores.
+* ``long``: 2000 examples per property (heavier properties take a share, see ``scaled``),
+  longer stateful runs; for a night run or before a release::
+
+      HYPOTHESIS_PROFILE=long python -m pytest tests/property -q -p no:cacheprovider
+"""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "ci", max_examples=60, deadline=None, stateful_step_count=10, print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile(
+    "long", settings.get_profile("ci"), max_examples=2000, stateful_step_count=25)
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
+settings.load_profile(PROFILE)
+
+
+def scaled(share: float, floor: int = 10) -> int:
+    """``share`` of the profile's examples, for a property whose example costs more."""
+    return max(floor, int(settings.default.max_examples * share))
