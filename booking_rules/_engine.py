@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ from ._report import Report, Violation
 from ._rule import Finding, Rule, Unknown
 from ._ruleset import Ruleset, resolve_ruleset
 from ._snapshot import Snapshot
-from ._time import UTC, format_local, format_span, local_date, wall_to_utc
+from ._time import UTC, format_local, format_span, local_date
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,14 +292,15 @@ def run(snapshot: Snapshot, request: object, *, now: datetime, online: bool = Fa
                       prior=[p.as_appointment(p.location) for p in items[:i] if p.end],
                       exclude=exclude)
         # Only a snapshot that declares coverage can leave a day uncovered.
-        day = _local_day(item, snap) if snap.coverage.start or snap.coverage.end else None
+        uncovered = (snap.coverage.start or snap.coverage.end) and not ctx.covers(
+            *_local_day(item, snap))
         for rule in rs.runnable(online):
             if ("service" in rule.needs and item.service is None) or (
                     "staff" in rule.needs and item.staff is None) or (
                     "time" in rule.needs and item.end is None):
                 continue
             ctx.options = rs.options_for(rule)
-            if rule.history and day is not None and not ctx.covers(*day):
+            if rule.history and uncovered:
                 add(rule, Unknown(
                     f"the snapshot does not cover {item.local_date} (coverage "
                     f"{_cov(snap)}), so {rule.code} cannot be decided",
@@ -312,8 +313,7 @@ def run(snapshot: Snapshot, request: object, *, now: datetime, online: bool = Fa
 
 def _local_day(item: Item, snap: Snapshot) -> tuple[datetime, datetime]:
     """The booking's local day, stretched to its span: the data a history rule reads."""
-    start = wall_to_utc(item.local_date, time(0), snap.zone).instant
-    end = wall_to_utc(item.local_date + timedelta(days=1), time(0), snap.zone).instant
+    start, end = snap.day_bounds(item.local_date)
     return start, max(end, item.span[1])
 
 

@@ -43,6 +43,8 @@ class Ruleset:
     appointment_times: str = "local"
     reserved_holds_block: bool = True
     description: str = ""
+    _rank: dict[str, int] = field(default_factory=dict, init=False, compare=False,
+                                  repr=False)
     _runnable: dict[str, tuple[Rule, ...]] = field(default_factory=dict, init=False,
                                                    compare=False,
                                                    repr=False)
@@ -71,7 +73,9 @@ class Ruleset:
 
     def predict(self, errors: Iterable[Any]) -> str | None:
         """The code the API most likely answers: first failing schedule, then priority."""
-        rank = {code: i for i, code in enumerate(self.priority)}
+        rank = self._rank
+        if not rank and self.priority:
+            rank.update((code, i) for i, code in enumerate(self.priority))
         candidates = [v for v in errors if v.phorest]
         if not candidates:
             return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +13,7 @@ from . import _model as m
 from ._errors import InputError
 from ._index import IntervalIndex, merge, subtract
 from ._phorest import read_snapshot_doc
+from ._time import wall_to_utc
 
 
 class Snapshot:
@@ -45,6 +46,7 @@ class Snapshot:
         self.coverage = parts.coverage
         self._doc = doc
         self._variants: dict[str, Snapshot] = {times: self}
+        self._day_bounds: dict[date, tuple[datetime, datetime]] = {}
         self._build_indexes()
 
     # --- indexes, built once -----------------------------------------------------------
@@ -188,6 +190,16 @@ class Snapshot:
                      ) -> list[m.RosterSlot]:
         index = self._roster_slots.get(staff_id)
         return list(index.overlapping(start, end)) if index else []
+
+    def day_bounds(self, day: date) -> tuple[datetime, datetime]:
+        """The UTC instants of local midnight starting and ending ``day`` (memoized: DST
+        days are 23 or 25 hours long)."""
+        bounds = self._day_bounds.get(day)
+        if bounds is None:
+            start = wall_to_utc(day, time(0), self.zone).instant
+            end = wall_to_utc(day + timedelta(days=1), time(0), self.zone).instant
+            bounds = self._day_bounds[day] = (start, end)
+        return bounds
 
     @property
     def roster_range(self) -> tuple[date, date] | None:

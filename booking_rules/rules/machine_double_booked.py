@@ -36,7 +36,7 @@ each service with `GET .../service`; machines with `GET .../machine`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -46,7 +46,8 @@ from ._capacity import peak
 
 
 def _usage(ctx: Context, machine_id: str, start: datetime, end: datetime
-           ) -> tuple[int, int, dict[str, Any]]:
+           ) -> tuple[int, int, Callable[[], dict[str, Any]]]:
+    """(units in use at the peak, quantity, evidence built only when asked for)."""
     machine = ctx.snapshot.machines.get(machine_id)
     quantity = machine.quantity if machine else 1
     appts = ctx.machine_appointments(machine_id, start, end)
@@ -55,13 +56,18 @@ def _usage(ctx: Context, machine_id: str, start: datetime, end: datetime
     for b in breaks:
         intervals += [(b.start, b.end)] * max(quantity, 1)
     count, at, _ = peak(intervals, start, end)
-    return count, quantity, {
-        "machineId": machine_id, "machine": machine.name if machine else machine_id,
-        "quantity": quantity, "peakInUse": count, "peakAt": ctx.when(at) if at else None,
-        "appointments": [ctx.describe(a) for a in appts],
-        "breaks": [{"breakId": b.id, "label": b.label, "time": ctx.when(b.start, b.end)}
-                   for b in breaks],
-    }
+
+    def evidence() -> dict[str, Any]:
+        return {
+            "machineId": machine_id, "machine": machine.name if machine else machine_id,
+            "quantity": quantity, "peakInUse": count,
+            "peakAt": ctx.when(at) if at else None,
+            "appointments": [ctx.describe(a) for a in appts],
+            "breaks": [{"breakId": b.id, "label": b.label,
+                        "time": ctx.when(b.start, b.end)} for b in breaks],
+        }
+
+    return count, quantity, evidence
 
 
 def check(item: Item, ctx: Context) -> Iterator[Finding]:
@@ -70,8 +76,9 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
     if machine_id:
         if machine_id not in ctx.snapshot.machines:
             return  # UNKNOWN_ID reports it
-        count, quantity, ev = _usage(ctx, machine_id, start, end)
+        count, quantity, evidence = _usage(ctx, machine_id, start, end)
         if count >= quantity:
+            ev = evidence()
             yield Finding(
                 f"{ev['machine']} has {quantity} unit(s) and {count} already in use at "
                 f"{ev['peakAt']}; this booking needs one {ctx.when(start, end)}.",
@@ -82,7 +89,7 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
     if not listed:
         return
     usage = [_usage(ctx, mid, start, end) for mid in listed]
-    full = [ev for count, quantity, ev in usage if count >= quantity]
+    full = [evidence() for count, quantity, evidence in usage if count >= quantity]
     need_all = ctx.options.get("without_machine_id", "any") == "all"
     if (need_all and full) or (not need_all and len(full) == len(usage)):
         yield Finding(

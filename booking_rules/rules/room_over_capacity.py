@@ -36,7 +36,7 @@ Choose another suitable room, or another time. Check the service's rooms with
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -46,8 +46,10 @@ from ._capacity import peak
 
 
 def occupancy(ctx: Context, room_id: str, start: datetime, end: datetime
-              ) -> tuple[int, datetime | None, dict[str, Any]]:
-    """(peak occupancy in [start, end), when, evidence); a break counts as a full room."""
+              ) -> tuple[int, datetime | None, Callable[[], dict[str, Any]]]:
+    """(peak occupancy in [start, end), when, evidence); a break counts as a full room.
+
+    The evidence is built only when asked for: most checks find space and never need it."""
     room = ctx.snapshot.rooms.get(room_id)
     capacity = room.capacity if room else 1
     appts = ctx.room_appointments(room_id, start, end)
@@ -56,13 +58,16 @@ def occupancy(ctx: Context, room_id: str, start: datetime, end: datetime
     for b in breaks:
         intervals += [(b.start, b.end)] * max(capacity, 1)
     count, at, _ = peak(intervals, start, end)
-    evidence = {
-        "roomId": room_id, "room": room.name if room else room_id, "capacity": capacity,
-        "peakOccupancy": count, "peakAt": ctx.when(at) if at else None,
-        "appointments": [ctx.describe(a) for a in appts],
-        "breaks": [{"breakId": b.id, "label": b.label, "time": ctx.when(b.start, b.end)}
-                   for b in breaks],
-    }
+
+    def evidence() -> dict[str, Any]:
+        return {
+            "roomId": room_id, "room": room.name if room else room_id, "capacity": capacity,
+            "peakOccupancy": count, "peakAt": ctx.when(at) if at else None,
+            "appointments": [ctx.describe(a) for a in appts],
+            "breaks": [{"breakId": b.id, "label": b.label,
+                        "time": ctx.when(b.start, b.end)} for b in breaks],
+        }
+
     return count, at, evidence
 
 
@@ -75,11 +80,12 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
         capacity = ctx.snapshot.rooms[room_id].capacity
         count, at, evidence = occupancy(ctx, room_id, start, end)
         if count >= capacity:
+            shown = evidence()
             yield Finding(
-                f"{evidence['room']} (capacity {capacity}) already holds {count} at "
+                f"{shown['room']} (capacity {capacity}) already holds {count} at "
                 f"{ctx.when(at) if at else ctx.when(start)}; this booking needs it "
                 f"{ctx.when(start, end)}.",
-                evidence=evidence,
+                evidence=shown,
                 fix="choose another suitable room or another time",
             )
         return
@@ -92,7 +98,7 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
         count, _, evidence = occupancy(ctx, rid, start, end)
         if count < ctx.snapshot.rooms[rid].capacity:
             return
-        tried.append(evidence)
+        tried.append(evidence())
     yield Finding(
         f"none of the rooms {item.service.name if item.service else ''} can use has space "
         f"for all of {ctx.when(start, end)}: "

@@ -112,9 +112,15 @@ def check(item: Item, ctx: Context) -> Iterator[Finding | Unknown]:
             yield _finding(name, value, where, known)
 
 
+_SUGGEST_LIMIT = 2000
+
+
 def _finding(name: str, value: str, where: str, known: Collection[str]) -> Finding:
     kind, key, endpoint = _ABOUT[name]
-    close = difflib.get_close_matches(value, list(known), n=1, cutoff=0.85)
+    # A fuzzy match over a chain's whole appointment history costs seconds, and ids among
+    # that many are copied, not typed: suggest only from lists a person could mistype.
+    pool = list(known) if len(known) <= _SUGGEST_LIMIT else []
+    close = difflib.get_close_matches(value, pool, n=1, cutoff=0.85)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
     return Finding(
         f"{kind[0].upper()}{kind[1:]} {value!r} at {where} is not in the snapshot{hint}; "
