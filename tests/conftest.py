@@ -7,6 +7,7 @@ session, so any accidental use of local machine time shows up as a failure.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import os
 import time
@@ -77,3 +78,25 @@ def codes(report: br.Report) -> set[str]:
 def all_codes(report: br.Report) -> set[str]:
     """Codes at any severity, unknowns included."""
     return {v.code for v in (*report.violations, *report.warnings, *report.unknowns)}
+
+
+def example_setup(source: str) -> tuple[dict[str, Any], dict[str, Any], Any]:
+    """A rule docstring example made runnable: (request, salon doc, ruleset).
+
+    An example may carry "addToSalon" (entries added to the example salon's lists, how a
+    snapshot problem is shown) and "ruleOptions" (options set for that example only, how
+    a rule that is off by default is shown) beside its request.
+    """
+    request = json.loads(source)
+    doc = salon_doc()
+    for key, entries in request.pop("addToSalon", {}).items():
+        doc.setdefault(key, []).extend(entries)
+    ruleset: Any = "phorest"
+    options = request.pop("ruleOptions", {})
+    if options:
+        base = br.load_ruleset("phorest")
+        ruleset = dataclasses.replace(base, rule_options={
+            **base.rule_options,
+            **{code: {**base.rule_options.get(code, {}), **opts}
+               for code, opts in options.items()}})
+    return request, doc, ruleset

@@ -32,7 +32,7 @@ from booking_rules._explain import (
 from booking_rules._rule import examples
 from booking_rules.rules import PHOREST_CODES
 
-from .conftest import NOW, ROOT, booking, salon_doc, sched
+from .conftest import NOW, ROOT, booking, example_setup, salon_doc, sched
 
 RULES = br.registry()
 SALON = br.load_snapshot(salon_doc())
@@ -48,19 +48,9 @@ def z(text: str) -> datetime:
 
 def failing_example(code: str) -> tuple[dict[str, Any], bool, br.Snapshot, Any]:
     """The first ```json fails``` example of the rule: (request, online, snapshot, ruleset),
-    with its "addToSalon" entries and "ruleOptions" applied as test_rule_docs does."""
+    with its "addToSalon" entries and "ruleOptions" applied (conftest.example_setup)."""
     ex = next(e for e in examples(RULES[code]) if e.expect_fail)
-    request = json.loads(ex.source)
-    doc = salon_doc()
-    for key, entries in request.pop("addToSalon", {}).items():
-        doc.setdefault(key, []).extend(entries)
-    ruleset: Any = "phorest"
-    options = request.pop("ruleOptions", {})
-    if options:
-        base = br.load_ruleset("phorest")
-        ruleset = dataclasses.replace(base, rule_options={
-            **base.rule_options,
-            **{c: {**base.rule_options.get(c, {}), **o} for c, o in options.items()}})
+    request, doc, ruleset = example_setup(ex.source)
     return request, ex.online, br.load_snapshot(doc), ruleset
 
 

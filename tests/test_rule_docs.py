@@ -11,16 +11,12 @@ rule that is off by default is shown).
 
 from __future__ import annotations
 
-import dataclasses
-import json
-from typing import Any
-
 import pytest
 
 import booking_rules as br
 from booking_rules._rule import REQUIRED_SECTIONS, examples
 
-from .conftest import NOW, all_codes, run, salon_doc
+from .conftest import NOW, all_codes, example_setup, run
 
 RULES = br.registry()
 CASES = [
@@ -50,20 +46,7 @@ def test_docstring_example(rule: br.Rule, example: object) -> None:
     from booking_rules._rule import Example
 
     assert isinstance(example, Example)
-    request = json.loads(example.source)
-    # A snapshot problem (DUPLICATE_ID, BREAK_WITHOUT_RESOURCE) shows with any request:
-    # such an example adds the entries under "addToSalon" to the example salon's lists.
-    doc = salon_doc()
-    for key, entries in request.pop("addToSalon", {}).items():
-        doc.setdefault(key, []).extend(entries)
-    ruleset: Any = "phorest"
-    options = request.pop("ruleOptions", {})
-    if options:
-        base = br.load_ruleset("phorest")
-        ruleset = dataclasses.replace(base, rule_options={
-            **base.rule_options,
-            **{code: {**base.rule_options.get(code, {}), **opts}
-               for code, opts in options.items()}})
+    request, doc, ruleset = example_setup(example.source)
     report = run(request, doc, now=NOW, online=example.online, ruleset=ruleset)
     if example.expect_fail:
         assert rule.code in all_codes(report), report.to_text()
