@@ -445,19 +445,6 @@ def read_snapshot_doc(
                 "UNKNOWN_FIELD", f"key {key!r} is not part of the snapshot format; "
                 "it was kept but not read", key))
 
-    def span(day: date, start: time, end: time, where: str) -> tuple[datetime, datetime]:
-        if times == "utc":
-            s = datetime.combine(day, start, UTC)
-            e = datetime.combine(day if end > start else day + timedelta(days=1), end, UTC)
-            return s, e
-        rs, re_ = local_span(day, start, end, zone)
-        for r in (rs, re_):
-            if r.shifted:
-                parts.notices.append(m.Notice(
-                    "NONEXISTENT_LOCAL_TIME", "a wall time in the spring-forward gap was "
-                    f"moved forward by {r.shifted}", where))
-        return rs.instant, re_.instant
-
     def local_wall_span(day: date, start: time, end: time, where: str) -> tuple[
             datetime, datetime]:
         rs, re_ = local_span(day, start, end, zone)
@@ -467,6 +454,14 @@ def read_snapshot_doc(
                     "NONEXISTENT_LOCAL_TIME", "a wall time in the spring-forward gap was "
                     f"moved forward by {r.shifted}", where))
         return rs.instant, re_.instant
+
+    def span(day: date, start: time, end: time, where: str) -> tuple[datetime, datetime]:
+        """An appointment read: branch-local wall clock, or UTC wall clock by convention."""
+        if times != "utc":
+            return local_wall_span(day, start, end, where)
+        s = datetime.combine(day, start, UTC)
+        e = datetime.combine(day if end > start else day + timedelta(days=1), end, UTC)
+        return s, e
 
     for i, s in enumerate(_items(doc, "staff", StaffIn, source)):
         _put(parts.staff, s.staffId, m.Staff(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from .._model import Interval
+from .._model import Appointment, Break, Interval
 
 
 def peak(intervals: Sequence[Interval], start: datetime, end: datetime
@@ -34,3 +34,16 @@ def peak(intervals: Sequence[Interval], start: datetime, end: datetime
         if len(active) > best:
             best, at, held = len(active), when, sorted(active)
     return best, at, held
+
+
+def usage(appointments: Sequence[Appointment], breaks: Sequence[Break], units: int,
+          start: datetime, end: datetime) -> tuple[int, datetime | None]:
+    """Units of a room or machine in use at the peak inside ``[start, end)``, and when.
+
+    Appointments hold one unit for their whole span; a break takes every unit.
+    """
+    intervals = [a.span for a in appointments]
+    for b in breaks:
+        intervals += [(b.start, b.end)] * max(units, 1)
+    count, at, _ = peak(intervals, start, end)
+    return count, at

@@ -42,7 +42,7 @@ from typing import Any
 
 from .._engine import Context, Item
 from .._rule import Finding, Option, Rule
-from ._capacity import peak
+from ._capacity import usage
 
 
 def _usage(ctx: Context, machine_id: str, start: datetime, end: datetime
@@ -52,10 +52,7 @@ def _usage(ctx: Context, machine_id: str, start: datetime, end: datetime
     quantity = machine.quantity if machine else 1
     appts = ctx.machine_appointments(machine_id, start, end)
     breaks = list(ctx.snapshot.machine_breaks(machine_id, start, end))
-    intervals = [a.span for a in appts]
-    for b in breaks:
-        intervals += [(b.start, b.end)] * max(quantity, 1)
-    count, at, _ = peak(intervals, start, end)
+    count, at = usage(appts, breaks, quantity, start, end)
 
     def evidence() -> dict[str, Any]:
         return {

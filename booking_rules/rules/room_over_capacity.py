@@ -42,7 +42,7 @@ from typing import Any
 
 from .._engine import Context, Item
 from .._rule import Finding, Rule
-from ._capacity import peak
+from ._capacity import usage
 
 
 def occupancy(ctx: Context, room_id: str, start: datetime, end: datetime
@@ -54,10 +54,7 @@ def occupancy(ctx: Context, room_id: str, start: datetime, end: datetime
     capacity = room.capacity if room else 1
     appts = ctx.room_appointments(room_id, start, end)
     breaks = list(ctx.snapshot.room_breaks(room_id, start, end))
-    intervals = [a.span for a in appts]
-    for b in breaks:
-        intervals += [(b.start, b.end)] * max(capacity, 1)
-    count, at, _ = peak(intervals, start, end)
+    count, at = usage(appts, breaks, capacity, start, end)
 
     def evidence() -> dict[str, Any]:
         return {
