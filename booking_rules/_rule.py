@@ -54,6 +54,34 @@ class Unknown:
 Outcome = Finding | Unknown
 Check = Callable[["Item", "Context"], Iterable[Outcome]]
 
+# What a rule may list in ``needs``: the engine runs it on a schedule only when each holds.
+NEEDS: dict[str, str] = {
+    "service": "the schedule's serviceId is one the snapshot holds",
+    "staff": "the schedule's staffId is one the snapshot holds",
+    "time": "the main block's end is known (from an endTime or the service's duration)",
+}
+# What a rule may list in ``silent_unless``: conditions without which its check yields
+# nothing, so the engine need not call it (a history rule still answers UNKNOWN on a day
+# the snapshot does not cover: that answer comes before the check).
+CONDITIONS: dict[str, str] = {
+    "offer": "the schedule names a specialOfferId the snapshot holds",
+    "course": "the schedule names a clientCourseItemId the snapshot holds",
+    "update": "the request is an updateAppointment",
+    "room": "the schedule names a roomId, or its service lists roomIds",
+    "machine": "the schedule names a machineId, or its service lists machineIds",
+    "archived": "the service or the staff member is archived",
+    "addon": "the service can only be booked as an add-on",
+    "naive": "the startTime was sent without an offset",
+    "end": "the schedule gives an explicit endTime",
+    "not_online": "the service is not enabled for online booking, or the staff member is "
+                  "hidden from it",
+    # Both client indexes of the snapshot (by time and by local date) hold the same blocking
+    # appointments, so a client absent from one is absent from the other.
+    "client": "the schedule's client may have a blocking appointment: it is not one the "
+              "caller found none for in the snapshot, or an earlier schedule of the "
+              "request is for the same client",
+}
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -71,6 +99,26 @@ class Rule:
     online_only: bool = False
     history: bool = False  # reads appointments or rosters over time: coverage applies
     notice: bool = False  # reports notices raised while reading input, checks nothing else
+    # Conditions (``CONDITIONS``) without which the check yields nothing: a shortcut the
+    # engine takes, never a change in what a check reports (tests/test_rule_shortcuts.py).
+    silent_unless: frozenset[str] = frozenset()
+    # Whether the check may yield an Unknown (its return type admits one); when not, a
+    # rule at warning severity cannot change a verdict, and a pass/fail search skips it.
+    may_be_unknown: bool = False
+    # Whether it reports anything (a finding or an unknown) does not depend on when the
+    # schedules are: it reads no start, end, block, span, local date, ``now``, appointment,
+    # roster or break, only ids and what the snapshot says about them (its messages may
+    # still quote the time). The slot search runs such a rule once per combination of
+    # client, services, staff, rooms and machines instead of once per candidate start.
+    timeless: bool = False
+
+    def __post_init__(self) -> None:
+        for name, given, known in (("needs", self.needs, NEEDS),
+                                   ("silent_unless", self.silent_unless, CONDITIONS)):
+            if not given <= known.keys():
+                raise ValueError(f"{self.code}: unknown {name} {sorted(given - known.keys())}")
+        if self.timeless and (self.history or "time" in self.needs):
+            raise ValueError(f"{self.code}: a timeless rule cannot read history or time")
 
     @property
     def name(self) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ._errors import RulesetError
-from ._rule import SEVERITIES, Rule, Severity
+from ._rule import SEVERITIES, Check, Rule, Severity
 
 _TOP_KEYS = {"name", "description", "extends", "online", "appointment_times", "select",
              "ignore", "priority", "severity", "options", "rules"}
@@ -31,6 +31,17 @@ def bundled_rulesets() -> list[str]:
     return sorted(p.stem for p in rulesets_dir().glob("*.toml"))
 
 
+@dataclass(frozen=True, slots=True)
+class Step:
+    """A rule as the engine runs it under one ruleset: what the per-schedule loop reads,
+    looked up once instead of once per rule per check."""
+
+    rule: Rule
+    check: Check
+    options: Mapping[str, Any]
+    history: bool
+
+
 @dataclass(frozen=True)
 class Ruleset:
     name: str
@@ -48,6 +59,10 @@ class Ruleset:
     _runnable: dict[str, tuple[Rule, ...]] = field(default_factory=dict, init=False,
                                                    compare=False,
                                                    repr=False)
+    _steps: dict[tuple[bool, frozenset[str], bool | None, bool, bool], tuple[Step, ...]] = field(
+        default_factory=dict, init=False, compare=False, repr=False)
+    _notice_rules: dict[str, Rule] = field(default_factory=dict, init=False, compare=False,
+                                           repr=False)
 
     def runnable(self, online: bool) -> tuple[Rule, ...]:
         """The selected rules a schedule runs (notice rules only report input notices)."""
@@ -59,6 +74,29 @@ class Ruleset:
             self._runnable[key] = cached
         return cached
 
+    def steps(self, online: bool, present: frozenset[str], timeless: bool | None = None,
+              uncovered: bool = False, errors_only: bool = False) -> tuple[Step, ...]:
+        """The runnable rules to run on a schedule, in registry order: those whose
+        ``needs`` are all in ``present`` and whose ``silent_unless`` conditions are too
+        (or, on an ``uncovered`` day, that read history: they answer UNKNOWN).
+
+        ``timeless`` True or False keeps only the rules declared timeless, or only the
+        others: the two parts partition the whole. ``errors_only`` leaves out what cannot
+        change a verdict: rules at warning severity that never yield an Unknown."""
+        key = (online, present, timeless, uncovered, errors_only)
+        cached = self._steps.get(key)
+        if cached is None:
+            cached = tuple(
+                Step(r, r.check, self.options_for(r), r.history)
+                for r in self.runnable(online)
+                if r.needs <= present
+                and (r.silent_unless <= present or (uncovered and r.history))
+                and (timeless is None or r.timeless is timeless)
+                and not (errors_only and self.severity_of(r) == "warning"
+                         and not r.may_be_unknown and not r.history))
+            self._steps[key] = cached
+        return cached
+
     def severity_of(self, rule: Rule) -> Severity:
         return self.severities.get(rule.code, rule.severity)
 
@@ -66,10 +104,9 @@ class Ruleset:
         return self.rule_options.get(rule.code, {})
 
     def notice_rule(self, code: str) -> Rule | None:
-        for rule in self.rules:
-            if rule.notice and rule.code == code:
-                return rule
-        return None
+        if not self._notice_rules:
+            self._notice_rules.update((r.code, r) for r in self.rules if r.notice)
+        return self._notice_rules.get(code)
 
     def predict(self, errors: Iterable[Any]) -> str | None:
         """The code the API most likely answers: first failing schedule, then priority."""

@@ -24,11 +24,20 @@ How it works, and why it is sound and complete by construction:
    ``STAFF_DOUBLE_BOOKED`` would refuse, and each of them is used only when the ruleset
    runs that rule at error severity. Nothing else is pruned.
 
-3. **Verification.** Each candidate is sent through ``_engine.run`` as the createBooking
-   body ``Slot.booking`` returns, exactly as ``check`` would see it. A candidate passes when
-   the report has no error and nothing UNKNOWN. With no ``client_id`` the booking is made
-   for a placeholder client that is not in the snapshot, and ``UNKNOWN_CLIENT`` about that
-   placeholder is ignored (it is a warning in ``phorest``, an error in ``strict``).
+3. **Verification.** Each candidate is checked by the engine's ``Checker`` (the code
+   ``check`` runs) as the canonical request ``check`` reads from the createBooking body
+   ``Slot.booking`` returns (built directly, not re-read from a body: ``_request``). A
+   candidate passes when no rule reports an error and nothing is UNKNOWN; no report is
+   rendered. With no ``client_id`` the booking is made for a placeholder client that is
+   not in the snapshot, and ``UNKNOWN_CLIENT`` about that placeholder is ignored (it is a
+   warning in ``phorest``, an error in ``strict``).
+
+   The rules a rule module declares ``timeless`` (qualification, unknown ids, archived,
+   online flags, ...) answer the same at every start, so they run once per combination of
+   services, staff, rooms and machines; the others run for every candidate. The two parts
+   partition the rules, so a candidate passes exactly when ``check`` passes it.
+   tests/test_rule_shortcuts.py holds each declaration (and each ``silent_unless``
+   condition the engine skips a rule on) to the rule's real answer.
 
 4. **Resources and chains.** A service listing ``roomIds``/``machineIds`` is tried with
    each listed room (in listed order), and within it each listed machine; the first
@@ -51,11 +60,12 @@ from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
 from . import _model as m
-from ._engine import Context, run
+from ._engine import Checker, Context, clients_without_appointments, resolve
 from ._errors import InputError
 from ._index import merge, subtract
 from ._rule import Rule
@@ -202,7 +212,7 @@ def find_slots(
     client = client_id or _placeholder(snap)
     search = _Search(snap, rs, services, start, end, staff_id, client, client_id is None,
                      online, step_minutes, now)
-    found = sorted(search.run(), key=lambda s: (s.start, s.staff_id))
+    found = sorted(search.run(), key=_BY_START)
     if max_slots_per_day is not None:
         found = _trim_per_day(found, max_slots_per_day, snap)
     return found
@@ -230,10 +240,19 @@ class _Search:
                     for s in services)
         self.lo = start - timedelta(days=1)
         self.hi = end + timedelta(minutes=reach) + timedelta(days=1)
+        self.last = end + timedelta(minutes=reach)  # no service of a chain starts after it
         self.ctx = Context(snap, m.Request("createBooking", ()), now, online, rs)
         self.staff_for = [[staff_id] if staff_id else self._qualified(s) for s in services]
         self._free: dict[str, list[m.Interval]] = {}
         self._grid: list[datetime] | None = None
+        self._timeless: dict[tuple[_Part, ...], bool] = {}
+        self._option_cache: dict[tuple[int, str], tuple[int, timedelta, list[_Part]]] = {}
+        self._instants: dict[datetime, tuple[datetime, datetime]] = {}
+        self.checker = Checker(
+            snap, rs, now, online, quiet_clients=clients_without_appointments(snap, [client]),
+            # With no client given, the placeholder is not in the snapshot: not a reason
+            # to fail.
+            ignore=frozenset({_UNKNOWN_CLIENT}) if placeholder else frozenset())
 
     def _in_force(self, code: str) -> Rule | None:
         """The rule of ``code`` when this ruleset runs it at error severity, else None."""
@@ -258,13 +277,17 @@ class _Search:
         if staff_id in self._free:
             return self._free[staff_id]
         if self.prune_roster:
-            base = merge(self.snap.working_windows(staff_id, self.lo, self.hi))
+            # A window that ends before the first start or begins after the last instant
+            # a chain may start at holds no start, and windows are cut independently.
+            base = [w for w in merge(self.snap.working_windows(staff_id, self.lo, self.hi))
+                    if w[1] >= self.start and w[0] < self.last]
         else:
             base = [(_local_midnight(self.start, self.snap), self.hi)]
         holes: list[m.Interval] = []
-        if self.prune_booked:
+        if self.prune_booked and base:
+            # Only appointments overlapping a window can cut it.
             holes = [(a.start, a.end) for a in self.ctx.staff_appointments(
-                staff_id, self.lo, self.hi)]
+                staff_id, base[0][0], base[-1][1])]
         windows = subtract(base, holes)
         self._free[staff_id] = windows
         return windows
@@ -295,51 +318,117 @@ class _Search:
     # --- chains and verification --------------------------------------------------------
 
     def run(self) -> Iterator[Slot]:
-        first = self.services[0]
+        single = len(self.services) == 1
         for staff_id in self.staff_for[0]:
-            staff = self.snap.staff[staff_id]
+            minutes, length, parts = self._options(0, staff_id)
             seen: set[datetime] = set()
-            for at in self.starts(staff_id, first.duration_for(staff)):
+            for at in self.starts(staff_id, minutes):
                 if at in seen:
                     continue
                 seen.add(at)
-                for chain in self.chains(0, at, staff_id):
-                    if self.passes(chain):
+                if single:
+                    # What ``chains`` yields for one service, without its generators: the
+                    # search spends most of its time on this loop.
+                    over = at + length
+                    for part in parts:
+                        head = SlotSchedule(part[0], staff_id, at, over, part[2], part[3])
+                        if self.passes([head], (part,)):
+                            yield Slot(at, over, staff_id, part[2], part[3], (head,))
+                            break
+                    continue
+                for chain, key in self.chains(0, at, staff_id):
+                    if self.passes(chain, key):
                         yield Slot(at, chain[-1].end, staff_id, chain[0].room_id,
                                    chain[0].machine_id, tuple(chain))
                         break
 
-    def chains(self, k: int, at: datetime, first_staff: str) -> Iterator[list[SlotSchedule]]:
+    def chains(self, k: int, at: datetime, first_staff: str
+               ) -> Iterator[tuple[list[SlotSchedule], tuple[_Part, ...]]]:
         """Every chain from service ``k`` on, starting ``at``, in the stable order, skipping
-        staff whose main block cannot fit (those are refused by the pruning rules)."""
-        service = self.services[k]
-        staff_ids = [first_staff] if k == 0 else self.staff_for[k]
-        rooms: list[str | None] = list(service.room_ids) or [None]
-        machines: list[str | None] = list(service.machine_ids) or [None]
-        for staff_id in staff_ids:
-            staff = self.snap.staff[staff_id]
-            minutes = service.duration_for(staff)
+        staff whose main block cannot fit (those are refused by the pruning rules); each
+        with its combination (service, staff, room, machine of each schedule)."""
+        last = k + 1 == len(self.services)
+        for staff_id in ([first_staff] if k == 0 else self.staff_for[k]):
+            minutes, length, parts = self._options(k, staff_id)
             if k > 0 and not self.fits(staff_id, at, minutes):
                 continue
-            over = at + timedelta(minutes=minutes)
-            finish = service.finish_for(staff)
-            if finish > 0:
-                over += timedelta(minutes=service.gap_time + finish)
-            for room, machine in itertools.product(rooms, machines):
-                head = SlotSchedule(service.id, staff_id, at, over, room, machine)
-                if k + 1 == len(self.services):
-                    yield [head]
+            over = at + length
+            for part in parts:
+                head = SlotSchedule(part[0], staff_id, at, over, part[2], part[3])
+                if last:
+                    yield [head], (part,)
                     continue
-                for rest in self.chains(k + 1, over, first_staff):
-                    yield [head, *rest]
+                for rest, key in self.chains(k + 1, over, first_staff):
+                    yield [head, *rest], (part, *key)
 
-    def passes(self, chain: list[SlotSchedule]) -> bool:
-        body = _body(self.client, [s.request_schedule() for s in chain])
-        report = run(self.snap, body, now=self.now, online=self.online, ruleset=self.rs,
-                     source=SOURCE, kind="createBooking")
-        if report.unknowns:
+    def _options(self, k: int, staff_id: str) -> tuple[int, timedelta, list[_Part]]:
+        """Service ``k`` with ``staff_id``: the main block in minutes, how long until it is
+        over (main block, gap, finish), and its (service, staff, room, machine) in stable
+        order."""
+        key = (k, staff_id)
+        found = self._option_cache.get(key)
+        if found is None:
+            service, staff = self.services[k], self.snap.staff[staff_id]
+            minutes = service.duration_for(staff)
+            finish = service.finish_for(staff)
+            over = minutes + (service.gap_time + finish if finish > 0 else 0)
+            rooms: list[str | None] = list(service.room_ids) or [None]
+            machines: list[str | None] = list(service.machine_ids) or [None]
+            found = self._option_cache[key] = (
+                minutes, timedelta(minutes=over),
+                [(service.id, staff_id, r, mc) for r, mc in itertools.product(rooms, machines)])
+        return found
+
+    def passes(self, chain: list[SlotSchedule], key: tuple[_Part, ...]) -> bool:
+        """Whether ``check`` passes the booking ``Slot.booking`` writes for ``chain``, whose
+        combination (service, staff, room, machine of each schedule) is ``key``.
+
+        The rules declared timeless answer the same at every start, so they run once per
+        combination (and client: one per search); the others run for each start. Both
+        parts are ``_engine.outcomes``, the code ``check`` runs."""
+        fixed = self._timeless.get(key)
+        if fixed is False:
             return False
-        return all(self.placeholder and v.code == _UNKNOWN_CLIENT for v in report.violations)
+        req = _request(self.client, chain, self._instants)
+        items = [resolve(s, self.snap, req) for s in req.schedules]
+        if fixed is None:
+            fixed = self._timeless[key] = self.checker.passes(req, items, True)
+            if not fixed:
+                return False
+        return self.checker.passes(req, items, False)
+
+
+_BY_START = attrgetter("start", "staff_id")
+
+# One schedule of a chain without its times: service, staff, room, machine.
+_Part = tuple[str, str, str | None, str | None]
+
+
+def _request(client_id: str, chain: Sequence[SlotSchedule],
+             instants: dict[datetime, tuple[datetime, datetime]] | None = None) -> m.Request:
+    """The request ``parse_request`` reads from ``_body(client_id, ...)`` (the body
+    ``Slot.booking`` writes), built directly: the search checks hundreds of them.
+    tests/test_slots.py compares the two. ``raw`` stays empty: rules read the raw body of
+    an update only (``rules._body.body_sent``). ``instants`` memoizes each start as the
+    body carries it and as its wall clock (many staff share the grid's starts)."""
+    schedules = []
+    for k, sc in enumerate(chain):
+        pair = instants.get(sc.start) if instants is not None else None
+        if pair is None:
+            # The body carries the start as whole seconds in UTC (``_z``).
+            start = sc.start.astimezone(UTC).replace(microsecond=0)
+            pair = (start, start.replace(tzinfo=None))
+            if instants is not None:
+                instants[sc.start] = pair
+        location = (_LOCATIONS[k] if k < len(_LOCATIONS)
+                    else f"clientAppointmentSchedules[0].serviceSchedules[{k}]")
+        schedules.append(m.Schedule(
+            k, location, client_id, sc.service_id, sc.staff_id, pair[0], None, sc.room_id,
+            sc.machine_id, start_wall=pair[1]))
+    return m.Request("createBooking", tuple(schedules), client_id)
+
+
+_LOCATIONS = tuple(f"clientAppointmentSchedules[0].serviceSchedules[{k}]" for k in range(8))
 
 
 def _body(client_id: str, schedules: list[dict[str, Any]]) -> dict[str, Any]:

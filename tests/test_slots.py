@@ -22,9 +22,12 @@ from hypothesis import strategies as st
 
 import booking_rules as br
 from booking_rules import InputError
+from booking_rules._engine import parse_request
 from booking_rules._slots import (
     PLACEHOLDER_CLIENT,
     Slot,
+    SlotSchedule,
+    _request,
     find_slots,
     slots_to_json,
     slots_to_phorest,
@@ -752,3 +755,31 @@ def test_pruning_only_by_rules_in_force() -> None:
     assert starts_of(early, "stf_lisa") == ["07:00", "07:15", "07:30", "07:45", "08:00",
                                             "08:15"]
     assert_sound(SALON, early, ruleset=soft_roster)
+
+
+# --- the request the search checks ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(("services", "client"), [
+    (["svc_cut"], None), (["svc_facial"], None), (["svc_laser"], "cli_mary"),
+    (["svc_cut", "svc_colour"], None), (["svc_facial", "svc_blowdry"], "cli_bob")])
+def test_the_search_checks_the_request_the_slot_books(services: list[str],
+                                                      client: str | None) -> None:
+    """The search builds its canonical requests directly, not by reading a body per
+    candidate: each is the one ``check`` reads from the body ``Slot.booking`` writes (but
+    ``raw``, the body itself, which rules read for updates only)."""
+    slots = day_slots(services, client_id=client)
+    assert slots
+    for slot in slots:
+        parsed = parse_request(slot.booking(client), SALON, kind="createBooking")
+        built = _request(client or PLACEHOLDER_CLIENT, list(slot.schedules))
+        assert built == dataclasses.replace(parsed, raw={})
+
+
+def test_a_start_off_whole_seconds_is_checked_as_the_body_sends_it() -> None:
+    at = z("2026-12-01T15:00:07.250000Z")
+    chain = [SlotSchedule("svc_cut", "stf_lisa", at, at + timedelta(minutes=45))]
+    slot = Slot(at, chain[0].end, "stf_lisa", None, None, tuple(chain))
+    parsed = parse_request(slot.booking(), SALON, kind="createBooking")
+    assert _request(PLACEHOLDER_CLIENT, chain) == dataclasses.replace(parsed, raw={})
+    assert parsed.schedules[0].start == z("2026-12-01T15:00:07Z")

@@ -71,4 +71,5 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
 
 
 RULE = Rule(code="ADDON_ONLY_SERVICE_ALONE", check=check, doc=__doc__ or "",
-            module=__name__, severity="error", needs=frozenset({"service"}))
+            module=__name__, severity="error", needs=frozenset({"service"}),
+            silent_unless=frozenset({"addon"}), timeless=True)

@@ -66,4 +66,5 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
 
 
 RULE = Rule(code="ARCHIVED_STAFF", check=check, doc=__doc__ or "", module=__name__,
-            severity="error", options=OPTIONS, needs=frozenset({"staff"}))
+            severity="error", options=OPTIONS, needs=frozenset({"staff"}),
+            silent_unless=frozenset({"archived"}), timeless=True)

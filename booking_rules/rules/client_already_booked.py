@@ -56,4 +56,5 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
 
 
 RULE = Rule(code="CLIENT_ALREADY_BOOKED_THIS_TIME", check=check, doc=__doc__ or "",
-            module=__name__, phorest=True, history=True, needs=frozenset({"time"}))
+            module=__name__, phorest=True, history=True, needs=frozenset({"time"}),
+            silent_unless=frozenset({"client"}))

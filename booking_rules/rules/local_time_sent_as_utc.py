@@ -64,8 +64,9 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
         return  # sent with a non-zero offset: not read as UTC
     snap = ctx.snapshot
     blocks = item.blocks
-    # The roster look-up is cheap and usually passes; convert the wall clock only when not.
-    if all(snap.working_window(staff_id, b0, b1) is not None for b0, b1 in blocks):
+    # The roster look-up (shared with STAFF_NOT_WORKING) usually passes; convert the wall
+    # clock only when not.
+    if all(ctx.working_window(staff_id, b0, b1) is not None for b0, b1 in blocks):
         return
     local = wall_to_utc(wall.date(), wall.time(), ctx.zone).instant
     shift = local - item.start

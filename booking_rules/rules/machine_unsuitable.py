@@ -53,4 +53,5 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
 
 
 RULE = Rule(code="MACHINE_UNSUITABLE", check=check, doc=__doc__ or "", module=__name__,
-            phorest=True, needs=frozenset({"service"}))
+            phorest=True, needs=frozenset({"service"}), silent_unless=frozenset({"machine"}),
+            timeless=True)

@@ -61,4 +61,5 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
 
 
 RULE = Rule(code="SPECIAL_OFFER_STAFF_EXCLUDED", check=check, doc=__doc__ or "",
-            module=__name__, phorest=True, needs=frozenset({"staff"}))
+            module=__name__, phorest=True, needs=frozenset({"staff"}),
+            silent_unless=frozenset({"offer"}), timeless=True)

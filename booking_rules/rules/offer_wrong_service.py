@@ -70,4 +70,5 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
 
 
 RULE = Rule(code="OFFER_SERVICE_NOT_INCLUDED", check=check, doc=__doc__ or "",
-            module=__name__, severity="error", needs=frozenset())
+            module=__name__, severity="error", needs=frozenset(),
+            silent_unless=frozenset({"offer"}), timeless=True)

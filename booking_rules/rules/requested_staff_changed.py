@@ -56,4 +56,4 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
 
 
 RULE = Rule(code="STAFF_REQUESTED", check=check, doc=__doc__ or "", module=__name__,
-            phorest=True, needs=frozenset())
+            phorest=True, needs=frozenset(), silent_unless=frozenset({"update"}), timeless=True)

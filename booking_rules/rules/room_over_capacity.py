@@ -107,4 +107,5 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
 
 
 RULE = Rule(code="EXCEEDED_ROOM_CAPACITY", check=check, doc=__doc__ or "", module=__name__,
-            phorest=True, history=True, needs=frozenset({"service", "time"}))
+            phorest=True, history=True, needs=frozenset({"service", "time"}),
+            silent_unless=frozenset({"room"}))

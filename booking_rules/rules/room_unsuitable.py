@@ -53,4 +53,5 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
 
 
 RULE = Rule(code="ROOM_UNSUITABLE", check=check, doc=__doc__ or "", module=__name__,
-            phorest=True, needs=frozenset({"service"}))
+            phorest=True, needs=frozenset({"service"}), silent_unless=frozenset({"room"}),
+            timeless=True)

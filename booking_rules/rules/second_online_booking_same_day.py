@@ -56,4 +56,4 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
 
 RULE = Rule(code="INTERNET_BOOKING_ALREADY_BOOKED", check=check, doc=__doc__ or "",
             module=__name__, phorest=True, history=True, online_only=True,
-            needs=frozenset())
+            needs=frozenset(), silent_unless=frozenset({"client"}))

@@ -53,4 +53,5 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
 
 
 RULE = Rule(code="SERVICE_ALREADY_BOOKED_THIS_DAY", check=check, doc=__doc__ or "",
-            module=__name__, phorest=True, history=True, needs=frozenset())
+            module=__name__, phorest=True, history=True, needs=frozenset(),
+            silent_unless=frozenset({"client"}))

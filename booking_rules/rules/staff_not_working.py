@@ -47,9 +47,8 @@ from .._rule import Finding, Rule
 
 def check(item: Item, ctx: Context) -> Iterator[Finding]:
     staff_id = item.schedule.staff_id or ""
-    snap = ctx.snapshot
     for start, end in item.blocks:
-        if snap.working_window(staff_id, start, end) is not None:
+        if ctx.working_window(staff_id, start, end) is not None:
             continue
         yield Finding(
             f"{ctx.staff_name(staff_id)} is not working for all of {ctx.when(start, end)}"

@@ -56,4 +56,4 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
 
 
 RULE = Rule(code="STAFF_UNQUALIFIED", check=check, doc=__doc__ or "", module=__name__,
-            phorest=True, needs=frozenset({"service", "staff"}))
+            phorest=True, needs=frozenset({"service", "staff"}), timeless=True)

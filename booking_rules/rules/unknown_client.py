@@ -88,4 +88,4 @@ def _where_client(item: Item, ctx: Context) -> str:
 
 
 RULE = Rule(code="UNKNOWN_CLIENT", check=check, doc=__doc__ or "", module=__name__,
-            severity="warning", needs=frozenset())
+            severity="warning", needs=frozenset(), timeless=True)
