@@ -494,11 +494,15 @@ _RAW_ROWS = msgspec.json.Decoder(list[msgspec.Raw])
 _BATCH = 2_000
 
 
-def _table_from_json(raw: msgspec.Raw, source: str) -> AppointmentTable:
-    try:
-        items = _RAW_ROWS.decode(raw)
-    except msgspec.ValidationError:  # not a plain list: a HAL page, or null
-        return _table_from_value(json.loads(bytes(raw)), source)
+def _table_from_json(raw: msgspec.Raw | list[msgspec.Raw], source: str) -> AppointmentTable:
+    """The history from its raw JSON: the key's value, or already split into rows."""
+    if isinstance(raw, list):
+        items = raw
+    else:
+        try:
+            items = _RAW_ROWS.decode(raw)
+        except msgspec.ValidationError:  # not a plain list: a HAL page, or null
+            return _table_from_value(json.loads(bytes(raw)), source)
     cols = Columns()
     pool: dict[str | None, str | None] = {}
     days, clocks = _Parsed(_day_ordinal), _Parsed(_clock_micros)
@@ -509,9 +513,38 @@ def _table_from_json(raw: msgspec.Raw, source: str) -> AppointmentTable:
             rows = None
         batch = _columns_from_rows(rows, days, clocks) if rows is not None else None
         if batch is None:
-            return _table_from_value(json.loads(bytes(raw)), source)
+            return _table_from_value(json.loads(b"[" + b",".join(items) + b"]"), source)
         cols.extend(batch, pool)
     return AppointmentTable(cols, pool=pool)
+
+
+def split_snapshot_json(data: Any) -> tuple[dict[str, Any], object]:
+    """A snapshot file's bytes: the small keys decoded, the appointment history not yet.
+
+    The history comes back split into its rows' raw JSON when it is a plain list (one pass
+    over the bytes), else as the key's raw JSON. Raises ``msgspec.DecodeError`` (and
+    ``UnicodeDecodeError``, ``json.JSONDecodeError``) on what is not valid JSON.
+    """
+    history: object = None
+    try:
+        top = _TOP_JSON.decode(data)
+    except msgspec.ValidationError:  # an unknown key, or a history that is not a list
+        raws: dict[str, msgspec.Raw] = _TOP_ANY.decode(data)
+        history = raws.pop("appointments", None)
+    else:
+        raws = {name: getattr(top, name) for name in _TOP_FIELDS
+                if getattr(top, name) is not msgspec.UNSET}
+        rows = getattr(top, "appointments")  # noqa: B009 (a field of a built Struct)
+        history = rows if rows is not msgspec.UNSET else None
+    return {key: json.loads(bytes(raw)) for key, raw in raws.items()}, history
+
+
+_TOP_FIELDS = tuple(sorted(_KNOWN_TOP - {"appointments"}))
+_TOP_JSON = msgspec.json.Decoder(msgspec.defstruct(
+    "_Top", [*((name, msgspec.Raw | msgspec.UnsetType, msgspec.UNSET) for name in _TOP_FIELDS),
+             ("appointments", list[msgspec.Raw] | None | msgspec.UnsetType, msgspec.UNSET)],
+    forbid_unknown_fields=True, gc=False))
+_TOP_ANY = msgspec.json.Decoder(dict[str, msgspec.Raw])
 
 
 def _table_from_value(value: object, source: str) -> AppointmentTable:
@@ -600,7 +633,7 @@ def _put(target: dict[str, Any], key: str, value: Any, parts: SnapshotParts, whe
 
 def read_snapshot_doc(
     doc: object, source: str, default_times: str = "local",
-    appointments: AppointmentTable | msgspec.Raw | None = None,
+    appointments: AppointmentTable | msgspec.Raw | list[msgspec.Raw] | None = None,
 ) -> tuple[m.Branch, str, bool, SnapshotParts]:
     """Parse a snapshot document: (branch, appointment-time convention, declared?, parts).
 

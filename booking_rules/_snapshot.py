@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from itertools import compress, repeat
 from operator import and_, ne, not_
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import msgspec
 
@@ -20,7 +20,7 @@ from . import _model as m
 from ._appointments import AppointmentMap, AppointmentTable
 from ._errors import InputError
 from ._index import IntervalIndex, RowIndexes, merge, subtract
-from ._phorest import read_snapshot_doc
+from ._phorest import read_snapshot_doc, split_snapshot_json
 from ._time import EPOCH, local_date, to_micros, wall_to_utc
 
 _MADE_LIMIT = 100_000
@@ -35,7 +35,7 @@ class Snapshot:
     """
 
     def __init__(self, doc: Mapping[str, Any], source: str, default_times: str = "local", *,
-                 appointments: AppointmentTable | msgspec.Raw | None = None,
+                 appointments: AppointmentTable | msgspec.Raw | list[msgspec.Raw] | None = None,
                  hidden: str | None = None) -> None:
         branch, times, declared, parts = read_snapshot_doc(doc, source, default_times,
                                                            appointments)
@@ -315,22 +315,21 @@ def _load_file(source: str | Path, appointment_times: str) -> Snapshot:
     try:
         # The history is decoded straight from the bytes into table rows, without a dict
         # per row; the other keys are small and read as usual.
-        top = _TOP.decode(data)
-        doc = {key: json.loads(bytes(raw)) for key, raw in top.items()
-               if key != "appointments"}
+        doc, history = split_snapshot_json(data)
     except (msgspec.DecodeError, UnicodeDecodeError, json.JSONDecodeError):
-        top = None
+        history = _UNREAD
     try:
-        if top is None:
+        if history is _UNREAD:
             return _load_text(path, name, appointment_times)
-        return Snapshot(doc, name, appointment_times, appointments=top.get("appointments"))
+        return Snapshot(doc, name, appointment_times,
+                        appointments=cast("msgspec.Raw | list[msgspec.Raw] | None", history))
     finally:
-        top = None
+        history = None
         with contextlib.suppress(BufferError):  # a traceback still holds a view: GC closes
             data.close()
 
 
-_TOP = msgspec.json.Decoder(dict[str, msgspec.Raw])
+_UNREAD = object()
 
 
 def _load_text(path: Path, name: str, appointment_times: str) -> Snapshot:

@@ -225,3 +225,12 @@ def test_bad_bytes_keep_their_precise_messages(tmp_path: Path) -> None:
     assert br.load_snapshot(nan).branch.id == "b"  # Python's JSON reads NaN; so do we
     with pytest.raises(br.InputError, match="readable"):
         br.load_snapshot(tmp_path)  # a directory
+
+
+def test_a_file_with_an_unknown_top_level_key_reads_like_its_dict(tmp_path: Path) -> None:
+    appts = [_appt("a1", "2026-12-01", "09:00:00", "09:30:00"),
+             _appt("a2", "2026-12-01", "09:30:00", "10:00:00", staffId="s2")]
+    doc = {"vouchers": [{"id": 1}], **_doc(appts)}
+    from_file = br.load_snapshot(_write(tmp_path, doc))
+    assert _view(from_file) == _view(br.load_snapshot(doc))
+    assert [n.location for n in from_file.notices] == ["vouchers"]
