@@ -991,11 +991,8 @@ class _Alternatives:
             snap = self.case.snap_given
             aid = self.case.req.appointment_id
             self._search = snap
-            doc = getattr(snap, "_doc", None)
-            if self.kind == "updateAppointment" and aid and isinstance(doc, Mapping) and (
-                    "appointments" in doc):
-                trimmed = {**doc, "appointments": _drop(doc["appointments"], aid)}
-                self._search = Snapshot(trimmed, snap.source, snap.appointment_times)
+            if self.kind == "updateAppointment" and aid and aid in snap.appointments:
+                self._search = snap.without_appointment(aid)
         return self._search
 
     # --- building and verifying bodies --------------------------------------------------
@@ -1236,21 +1233,6 @@ def _days_around(day: date, reach: int) -> Iterator[date]:
     for k in range(1, reach + 1):
         yield day + timedelta(days=k)
         yield day - timedelta(days=k)
-
-
-def _drop(value: Any, appointment_id: str) -> Any:
-    """Appointment lists (plain, a HAL page, or a list of pages) without one appointment."""
-    if isinstance(value, list):
-        return [_drop(v, appointment_id) for v in value
-                if not (isinstance(v, Mapping) and v.get("appointmentId") == appointment_id)]
-    if isinstance(value, Mapping) and "_embedded" in value:
-        inner = value["_embedded"]
-        if isinstance(inner, Mapping):
-            inner = {k: _drop(v, appointment_id) for k, v in inner.items()}
-        elif isinstance(inner, list):
-            inner = _drop(inner, appointment_id)
-        return {**value, "_embedded": inner}
-    return value
 
 
 def _z(instant: datetime) -> str:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
+from operator import eq, sub
 from typing import Generic, TypeVar
 
 from ._time import to_micros
@@ -34,37 +35,97 @@ class IntervalIndex(Generic[T]):
         self._longest = max((e - s for s, e, _ in rows), default=0)
 
     def __len__(self) -> int:
-        return len(self._items)
+        return len(self._starts)
+
+    def _item(self, i: int) -> T:
+        return self._items[i]
 
     def overlapping(self, start: datetime, end: datetime) -> Iterator[T]:
         """Items whose interval overlaps half-open ``[start, end)``, in start order."""
         s, e = to_micros(start), to_micros(end)
         lo = bisect_left(self._starts, s - self._longest)
         hi = bisect_left(self._starts, e)
-        ends, items = self._ends, self._items
+        ends, item = self._ends, self._item
         for i in range(lo, hi):
             if ends[i] > s:
-                yield items[i]
+                yield item(i)
+
+    def starting(self, start: int, end: int) -> Iterator[T]:
+        """Items whose start lies in ``[start, end)`` (epoch microseconds), in start order."""
+        lo = bisect_left(self._starts, start)
+        for i in range(lo, bisect_left(self._starts, end, lo)):
+            yield self._item(i)
 
     def containing(self, start: datetime, end: datetime) -> T | None:
         """For disjoint intervals: the one that holds all of ``[start, end)``, if any."""
         s, e = to_micros(start), to_micros(end)
         i = bisect_right(self._starts, s) - 1
         if i >= 0 and self._ends[i] >= e:
-            return self._items[i]
+            return self._item(i)
         return None
 
     def before(self, instant: datetime) -> Iterator[T]:
         """Items starting before ``instant``, latest first."""
         i = bisect_left(self._starts, to_micros(instant))
         for j in range(i - 1, -1, -1):
-            yield self._items[j]
+            yield self._item(j)
 
     def from_(self, instant: datetime) -> Iterator[T]:
         """Items starting at or after ``instant``, earliest first."""
         i = bisect_left(self._starts, to_micros(instant))
-        for j in range(i, len(self._items)):
-            yield self._items[j]
+        for j in range(i, len(self._starts)):
+            yield self._item(j)
+
+
+class RowIndex(IntervalIndex[T]):
+    """An ``IntervalIndex`` over table rows: it holds row numbers (4 bytes an entry) and
+    asks ``get`` for the item of a row only when a query returns it."""
+
+
+    __slots__ = ("_get", "_rows")
+
+    def __init__(self, rows: list[int], starts: Sequence[int], ends: Sequence[int],
+                 ids: Sequence[str], get: Callable[[int], T]) -> None:
+        # ``rows`` come in start order; ties break on (end, id) as in IntervalIndex.
+        ss = array("q", map(starts.__getitem__, rows))
+        if any(map(eq, ss, ss[1:])):
+            rows = sorted(rows, key=lambda r: (starts[r], ends[r], ids[r]))
+            ss = array("q", map(starts.__getitem__, rows))
+        self._starts = ss
+        self._ends = array("q", map(ends.__getitem__, rows))
+        self._rows = array("i", rows)
+        self._longest = max(map(sub, self._ends, self._starts), default=0)
+        self._get = get
+
+    def _item(self, i: int) -> T:
+        return self._get(self._rows[i])
+
+
+class RowIndexes(Generic[T]):
+    """A ``RowIndex`` per key (a staff member, a client, a room, ...), each built the first
+    time its key is asked for: a history names thirty thousand clients, a session asks
+    about a few. Until then a key holds its rows, in start order, in one 4-byte array."""
+
+    __slots__ = ("_built", "_ends", "_get", "_ids", "_rows", "_starts")
+
+    def __init__(self, groups: Mapping[str | None, list[int]], starts: Sequence[int],
+                 ends: Sequence[int], ids: Sequence[str], get: Callable[[int], T]) -> None:
+        self._rows = {key: array("i", rows) for key, rows in groups.items() if key}
+        self._starts, self._ends, self._ids, self._get = starts, ends, ids, get
+        self._built: dict[str, RowIndex[T]] = {}
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._rows
+
+    def get(self, key: str) -> RowIndex[T] | None:
+        index = self._built.get(key)
+        if index is None:
+            rows = self._rows.get(key)
+            if rows is None:
+                return None
+            index = self._built[key] = RowIndex(
+                list(rows), self._starts, self._ends, self._ids, self._get)
+        return index
 
 
 def merge(intervals: Iterable[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:

@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
+import mmap
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from datetime import date, datetime, time, timedelta
+from itertools import compress, repeat
+from operator import and_, ne, not_
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
+
+import msgspec
 
 from . import _model as m
+from ._appointments import AppointmentMap, AppointmentTable
 from ._errors import InputError
-from ._index import IntervalIndex, merge, subtract
-from ._phorest import read_snapshot_doc
-from ._time import wall_to_utc
+from ._index import IntervalIndex, RowIndexes, merge, subtract
+from ._phorest import read_snapshot_doc, split_snapshot_json
+from ._time import EPOCH, local_date, to_micros, wall_to_utc
+
+_MADE_LIMIT = 100_000
 
 
 class Snapshot:
@@ -24,8 +34,11 @@ class Snapshot:
     when a ruleset says they do not block.
     """
 
-    def __init__(self, doc: Mapping[str, Any], source: str, default_times: str = "local"):
-        branch, times, declared, parts = read_snapshot_doc(doc, source, default_times)
+    def __init__(self, doc: Mapping[str, Any], source: str, default_times: str = "local", *,
+                 appointments: AppointmentTable | msgspec.Raw | list[msgspec.Raw] | None = None,
+                 hidden: str | None = None) -> None:
+        branch, times, declared, parts = read_snapshot_doc(doc, source, default_times,
+                                                           appointments)
         self.source = source
         self.branch = branch
         self.zone = branch.zone
@@ -36,7 +49,6 @@ class Snapshot:
         self.services = parts.services
         self.rooms = parts.rooms
         self.machines = parts.machines
-        self.appointments = parts.appointments
         self.breaks = parts.breaks
         self.roster = parts.roster
         self.offers = parts.offers
@@ -44,53 +56,86 @@ class Snapshot:
         self.course_items = parts.course_items
         self.clients = parts.clients
         self.coverage = parts.coverage
-        self._doc = doc
+        # The document minus its appointment history, which the table holds: enough to
+        # read the same snapshot under another convention, or without one appointment.
+        self._doc = {k: v for k, v in doc.items() if k != "appointments"}
+        self._table = parts.table
+        self._starts, self._ends = parts.starts, parts.ends
+        self._hidden = hidden
+        self._made: dict[int, m.Appointment] = {}
+        self.appointments: Mapping[str, m.Appointment] = AppointmentMap(
+            parts.table, self._appointment, hidden)
         self._variants: dict[str, Snapshot] = {times: self}
         self._day_bounds: dict[date, tuple[datetime, datetime]] = {}
         self._build_indexes()
 
+    def _appointment(self, row: int) -> m.Appointment:
+        """The canonical appointment of one table row, built on first use."""
+        made = self._made.get(row)
+        if made is not None:
+            return made
+        if len(self._made) >= _MADE_LIMIT:  # a bound, so a long audit cannot grow it
+            self._made.clear()
+        t = self._table
+        start = EPOCH + timedelta(microseconds=self._starts[row])
+        made = self._made[row] = m.Appointment(
+            t.ids[row], start, EPOCH + timedelta(microseconds=self._ends[row]),
+            local_date(start, self.zone), t.client[row], t.staff[row], t.service[row],
+            t.version[row], t.state[row], bool(t.deleted[row]), bool(t.staff_request[row]),
+            t.source[row], t.room.get(row), t.machine.get(row), t.offer.get(row),
+            t.course_item.get(row))
+        return made
+
     # --- indexes, built once -----------------------------------------------------------
 
     def _build_indexes(self) -> None:
-        by_staff: dict[str, list[tuple[datetime, datetime, m.Appointment]]] = defaultdict(list)
-        by_client: dict[str, list[tuple[datetime, datetime, m.Appointment]]] = defaultdict(list)
-        by_room: dict[str, list[tuple[datetime, datetime, m.Appointment]]] = defaultdict(list)
-        by_machine: dict[str, list[tuple[datetime, datetime, m.Appointment]]] = defaultdict(
-            list)
-        by_offer: dict[str, list[tuple[datetime, datetime, m.Appointment]]] = defaultdict(list)
-        by_course: dict[str, list[tuple[datetime, datetime, m.Appointment]]] = defaultdict(
-            list)
-        client_day: dict[tuple[str, date], list[m.Appointment]] = defaultdict(list)
-        offer_day: dict[tuple[str, date], list[m.Appointment]] = defaultdict(list)
-        for a in self.appointments.values():
-            if not a.blocking:
-                continue
-            row = (a.start, a.end, a)
-            if a.staff_id:
-                by_staff[a.staff_id].append(row)
-            if a.client_id:
-                by_client[a.client_id].append(row)
-                client_day[(a.client_id, a.local_date)].append(a)
-            if a.room_id:
-                by_room[a.room_id].append(row)
-            if a.machine_id:
-                by_machine[a.machine_id].append(row)
-            if a.offer_id:
-                by_offer[a.offer_id].append(row)
-                offer_day[(a.offer_id, a.local_date)].append(a)
-            if a.course_item_id and a.course_item_id in self.course_items:
-                by_course[self.course_items[a.course_item_id].client_course_id].append(row)
-        self._by_staff = {k: IntervalIndex(v) for k, v in by_staff.items()}
-        self._by_client = {k: IntervalIndex(v) for k, v in by_client.items()}
-        self._by_room = {k: IntervalIndex(v) for k, v in by_room.items()}
-        self._by_machine = {k: IntervalIndex(v) for k, v in by_machine.items()}
-        self._by_offer = {k: IntervalIndex(v) for k, v in by_offer.items()}
-        self._by_course = {k: IntervalIndex(v) for k, v in by_course.items()}
-        def in_time_order(rows: list[m.Appointment]) -> list[m.Appointment]:
-            return sorted(rows, key=lambda a: (a.start, a.id))
+        t, starts, ends = self._table, self._starts, self._ends
+        row_of, ids = t.row_of, t.ids
+        unique = len(row_of) == len(ids) and self._hidden not in row_of
+        hidden = self._hidden
 
-        self._client_day = {k: in_time_order(v) for k, v in client_day.items()}
-        self._offer_day = {k: in_time_order(v) for k, v in offer_day.items()}
+        def live(r: int) -> bool:
+            return unique or (row_of[ids[r]] == r and ids[r] != hidden)
+
+        blocks = bytes(map(and_, map(not_, t.deleted), map(ne, t.state, repeat(
+            m.ACTIVATION_CANCELED))))
+        rows = list(compress(range(len(ids)), blocks))
+        if not unique:
+            rows = [r for r in rows if live(r)]
+        rows.sort(key=starts.__getitem__)
+        by_staff: dict[str | None, list[int]] = defaultdict(list)
+        by_client: dict[str | None, list[int]] = defaultdict(list)
+        for r, staff, client in zip(rows, map(t.staff.__getitem__, rows),
+                                    map(t.client.__getitem__, rows), strict=True):
+            by_staff[staff].append(r)
+            by_client[client].append(r)
+
+        def sparse(column: Mapping[int, str]) -> dict[str | None, list[int]]:
+            # Few rows name a room, a machine, an offer or a course item: walk those.
+            out: dict[str | None, list[int]] = defaultdict(list)
+            for r, value in column.items():
+                if blocks[r] and live(r):
+                    out[value].append(r)
+            for bucket in out.values():
+                bucket.sort(key=starts.__getitem__)
+            return out
+
+        def grouped(groups: Mapping[str | None, list[int]]) -> RowIndexes[m.Appointment]:
+            return RowIndexes(groups, starts, ends, ids, self._appointment)
+
+        self._by_staff = grouped(by_staff)
+        self._by_client = grouped(by_client)
+        self._by_room = grouped(sparse(t.room))
+        self._by_machine = grouped(sparse(t.machine))
+        self._by_offer = grouped(sparse(t.offer))
+        items = self.course_items
+        by_course: dict[str | None, list[int]] = defaultdict(list)
+        for item, course_rows in sparse(t.course_item).items():
+            if item in items:
+                by_course[items[item].client_course_id].extend(course_rows)
+        for course_rows in by_course.values():
+            course_rows.sort(key=starts.__getitem__)
+        self._by_course = grouped(by_course)
 
         breaks_staff: dict[str, list[tuple[datetime, datetime, m.Break]]] = defaultdict(list)
         breaks_room: dict[str, list[tuple[datetime, datetime, m.Break]]] = defaultdict(list)
@@ -154,10 +199,20 @@ class Snapshot:
         return index.overlapping(start, end) if index else iter(())
 
     def client_day(self, client_id: str, day: date) -> list[m.Appointment]:
-        return self._client_day.get((client_id, day), [])
+        """The client's appointments starting on local ``day``, in (start, id) order."""
+        return self._day(self._by_client, client_id, day)
 
     def offer_day(self, offer_id: str, day: date) -> list[m.Appointment]:
-        return self._offer_day.get((offer_id, day), [])
+        return self._day(self._by_offer, offer_id, day)
+
+    def _day(self, indexes: RowIndexes[m.Appointment], key: str, day: date
+             ) -> list[m.Appointment]:
+        index = indexes.get(key)
+        if index is None:
+            return []
+        start, end = self.day_bounds(day)
+        return sorted(index.starting(to_micros(start), to_micros(end)),
+                      key=lambda a: (a.start, a.id))
 
     def course_sessions(self, client_course_id: str) -> IntervalIndex[m.Appointment] | None:
         return self._by_course.get(client_course_id)
@@ -211,8 +266,15 @@ class Snapshot:
         if self.times_declared or times == self.appointment_times:
             return self
         if times not in self._variants:
-            self._variants[times] = Snapshot(self._doc, self.source, times)
+            self._variants[times] = Snapshot(self._doc, self.source, times,
+                                             appointments=self._table, hidden=self._hidden)
         return self._variants[times]
+
+    def without_appointment(self, appointment_id: str) -> Snapshot:
+        """The same snapshot as if it did not hold ``appointment_id`` (what a search for
+        the new time of a moved appointment must see)."""
+        return Snapshot(self._doc, self.source, self.appointment_times,
+                        appointments=self._table, hidden=appointment_id)
 
     def __repr__(self) -> str:
         return (f"Snapshot({self.branch.name!r}, {len(self.appointments)} appointments, "
@@ -226,10 +288,51 @@ def load_snapshot(source: str | Path | Mapping[str, Any], *,
     ``appointment_times`` is the read-time convention used when the document does not
     declare ``conventions.appointmentTimes``.
     """
-    if isinstance(source, Mapping):
-        return Snapshot(source, "<snapshot>", appointment_times)
+    # A million-row load allocates millions of objects that all live: collecting them
+    # half-way through (several times) finds nothing and costs a fifth of the load.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        if isinstance(source, Mapping):
+            return Snapshot(source, "<snapshot>", appointment_times)
+        return _load_file(source, appointment_times)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load_file(source: str | Path, appointment_times: str) -> Snapshot:
     path = Path(source)
     name = str(source)
+    try:
+        with path.open("rb") as f:
+            # Mapped, not read: the text of a long history is as big as the snapshot.
+            data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+    except FileNotFoundError:
+        raise InputError(name, "", "an existing snapshot file") from None
+    except (OSError, ValueError):  # an empty file cannot be mapped; a directory, ...
+        return _load_text(path, name, appointment_times)  # for its precise message
+    try:
+        # The history is decoded straight from the bytes into table rows, without a dict
+        # per row; the other keys are small and read as usual.
+        doc, history = split_snapshot_json(data)
+    except (msgspec.DecodeError, UnicodeDecodeError, json.JSONDecodeError):
+        history = _UNREAD
+    try:
+        if history is _UNREAD:
+            return _load_text(path, name, appointment_times)
+        return Snapshot(doc, name, appointment_times,
+                        appointments=cast("msgspec.Raw | list[msgspec.Raw] | None", history))
+    finally:
+        history = None
+        with contextlib.suppress(BufferError):  # a traceback still holds a view: GC closes
+            data.close()
+
+
+_UNREAD = object()
+
+
+def _load_text(path: Path, name: str, appointment_times: str) -> Snapshot:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:

@@ -25,6 +25,7 @@ from dateutil.parser import isoparse
 __all__ = [
     "EPOCH",
     "UTC",
+    "LocalDays",
     "LocalResolution",
     "format_local",
     "format_span",
@@ -108,6 +109,51 @@ def wall_to_utc(day: date, clock: time, zone: tzinfo) -> LocalResolution:
         wall = resolved
     ambiguous = _dtz.datetime_ambiguous(wall)
     return LocalResolution(wall.astimezone(UTC), shifted, ambiguous)
+
+
+_DAY_US = 86_400_000_000
+_HOUR = timedelta(hours=1)
+
+
+class LocalDays:
+    """Local midnights of one zone, per proleptic date ordinal, as epoch microseconds.
+
+    Reading a million appointment rows through :func:`wall_to_utc` costs seconds; but on a
+    day whose UTC offset never changes, every wall time is that day's midnight plus the
+    time of day. ``plain(ordinal)`` gives that midnight for such a day and ``None`` for a
+    day with a transition, which callers then read exactly through :func:`wall_to_utc`.
+    """
+
+    __slots__ = ("_plain", "_zone")
+
+    def __init__(self, zone: tzinfo | None) -> None:
+        self._zone = zone  # None: the wall clock is UTC itself
+        self._plain: dict[int, int | None] = {}
+
+    def plain(self, ordinal: int) -> int | None:
+        try:
+            return self._plain[ordinal]
+        except KeyError:
+            pass
+        day = date.fromordinal(ordinal)
+        base: int | None = (ordinal - _EPOCH_ORDINAL) * _DAY_US
+        if self._zone is not None:
+            start = wall_to_utc(day, time(0), self._zone)
+            end = wall_to_utc(day + timedelta(days=1), time(0), self._zone)
+            zone = self._zone
+            offsets = {(start.instant + _HOUR * h).astimezone(zone).utcoffset()
+                       for h in range(24)}
+            offsets.add((end.instant - _ONE_US).astimezone(zone).utcoffset())
+            if start.shifted or end.instant - start.instant != timedelta(days=1) or len(
+                    offsets) != 1:
+                base = None  # a transition falls on this local day
+            else:
+                base = to_micros(start.instant)
+        self._plain[ordinal] = base
+        return base
+
+
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
 
 def local_span(
