@@ -40,15 +40,16 @@ class IntervalIndex(Generic[T]):
     def _item(self, i: int) -> T:
         return self._items[i]
 
-    def overlapping(self, start: datetime, end: datetime) -> Iterator[T]:
+    def overlapping(self, start: datetime, end: datetime) -> list[T]:
         """Items whose interval overlaps half-open ``[start, end)``, in start order."""
         s, e = to_micros(start), to_micros(end)
-        lo = bisect_left(self._starts, s - self._longest)
-        hi = bisect_left(self._starts, e)
+        starts = self._starts
+        lo = bisect_left(starts, s - self._longest)
+        hi = bisect_left(starts, e, lo)
+        if lo == hi:
+            return []
         ends, item = self._ends, self._item
-        for i in range(lo, hi):
-            if ends[i] > s:
-                yield item(i)
+        return [item(i) for i in range(lo, hi) if ends[i] > s]
 
     def starting(self, start: int, end: int) -> Iterator[T]:
         """Items whose start lies in ``[start, end)`` (epoch microseconds), in start order."""

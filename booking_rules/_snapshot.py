@@ -7,7 +7,7 @@ import gc
 import json
 import mmap
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from itertools import compress, repeat
 from operator import and_, ne, not_
@@ -174,29 +174,29 @@ class Snapshot:
     # --- queries over the snapshot alone (rules add the request's own schedules) ----------
 
     def staff_appointments(self, staff_id: str, start: datetime, end: datetime
-                           ) -> Iterator[m.Appointment]:
+                           ) -> list[m.Appointment]:
         index = self._by_staff.get(staff_id)
-        return index.overlapping(start, end) if index else iter(())
+        return index.overlapping(start, end) if index is not None else []
 
     def client_appointments(self, client_id: str, start: datetime, end: datetime
-                            ) -> Iterator[m.Appointment]:
+                            ) -> list[m.Appointment]:
         index = self._by_client.get(client_id)
-        return index.overlapping(start, end) if index else iter(())
+        return index.overlapping(start, end) if index is not None else []
 
     def room_appointments(self, room_id: str, start: datetime, end: datetime
-                          ) -> Iterator[m.Appointment]:
+                          ) -> list[m.Appointment]:
         index = self._by_room.get(room_id)
-        return index.overlapping(start, end) if index else iter(())
+        return index.overlapping(start, end) if index is not None else []
 
     def machine_appointments(self, machine_id: str, start: datetime, end: datetime
-                             ) -> Iterator[m.Appointment]:
+                             ) -> list[m.Appointment]:
         index = self._by_machine.get(machine_id)
-        return index.overlapping(start, end) if index else iter(())
+        return index.overlapping(start, end) if index is not None else []
 
     def offer_appointments(self, offer_id: str, start: datetime, end: datetime
-                           ) -> Iterator[m.Appointment]:
+                           ) -> list[m.Appointment]:
         index = self._by_offer.get(offer_id)
-        return index.overlapping(start, end) if index else iter(())
+        return index.overlapping(start, end) if index is not None else []
 
     def client_day(self, client_id: str, day: date) -> list[m.Appointment]:
         """The client's appointments starting on local ``day``, in (start, id) order."""
@@ -217,34 +217,34 @@ class Snapshot:
     def course_sessions(self, client_course_id: str) -> IntervalIndex[m.Appointment] | None:
         return self._by_course.get(client_course_id)
 
-    def staff_breaks(self, staff_id: str, start: datetime, end: datetime) -> Iterator[m.Break]:
+    def staff_breaks(self, staff_id: str, start: datetime, end: datetime) -> list[m.Break]:
         index = self._breaks_staff.get(staff_id)
-        return index.overlapping(start, end) if index else iter(())
+        return index.overlapping(start, end) if index is not None else []
 
-    def room_breaks(self, room_id: str, start: datetime, end: datetime) -> Iterator[m.Break]:
+    def room_breaks(self, room_id: str, start: datetime, end: datetime) -> list[m.Break]:
         index = self._breaks_room.get(room_id)
-        return index.overlapping(start, end) if index else iter(())
+        return index.overlapping(start, end) if index is not None else []
 
     def machine_breaks(self, machine_id: str, start: datetime, end: datetime
-                       ) -> Iterator[m.Break]:
+                       ) -> list[m.Break]:
         index = self._breaks_machine.get(machine_id)
-        return index.overlapping(start, end) if index else iter(())
+        return index.overlapping(start, end) if index is not None else []
 
     def working_window(self, staff_id: str, start: datetime, end: datetime
                        ) -> tuple[datetime, datetime] | None:
         """The working window (roster minus time off minus breaks) holding ``[start, end)``."""
         index = self._available.get(staff_id)
-        return index.containing(start, end) if index else None
+        return index.containing(start, end) if index is not None else None
 
     def working_windows(self, staff_id: str, start: datetime, end: datetime
                         ) -> list[tuple[datetime, datetime]]:
         index = self._available.get(staff_id)
-        return list(index.overlapping(start, end)) if index else []
+        return index.overlapping(start, end) if index is not None else []
 
     def roster_slots(self, staff_id: str, start: datetime, end: datetime
                      ) -> list[m.RosterSlot]:
         index = self._roster_slots.get(staff_id)
-        return list(index.overlapping(start, end)) if index else []
+        return index.overlapping(start, end) if index is not None else []
 
     def day_bounds(self, day: date) -> tuple[datetime, datetime]:
         """The UTC instants of local midnight starting and ending ``day`` (memoized: DST
