@@ -409,9 +409,13 @@ def bench_size(label: str, n: int, args: argparse.Namespace) -> dict[str, Any]:
                            "file_bytes": meta["fileBytes"], "days": _days(meta),
                            "counts": meta["counts"]}
 
-    log(f"{label}: load_snapshot in a fresh process")
-    t = run_probe(path, "time")
+    # Single loads of the same file in fresh processes spread by up to a third on a shared
+    # 2-core VM (page faults, other tenants): the median of several is the figure.
+    log(f"{label}: load_snapshot in {args.load_runs} fresh processes")
+    runs = [run_probe(path, "time") for _ in range(args.load_runs)]
+    t = sorted(runs, key=lambda r: float(r["seconds"]))[len(runs) // 2]
     load: dict[str, Any] = {"seconds": round(t["seconds"], 3),
+                            "seconds_runs": [round(r["seconds"], 3) for r in runs],
                             "json_parse_seconds": round(t["json_seconds"], 3)}
     if "rss_peak_delta_bytes" in t:
         load["rss_peak_delta_bytes"] = t["rss_peak_delta_bytes"]
@@ -654,8 +658,8 @@ def table(results: dict[str, Any]) -> str:
             for k in ("one_schedule", "three_schedule"))),
         row("find_slots 1 day, all staff: p50 ms (slots)", slots("day")),
         row("find_slots 1 week: p50 ms (slots)", slots("week")),
-        row("load_snapshot (s), of which json.loads", lambda r: f"{r['load']['seconds']:g}"
-            f" ({r['load']['json_parse_seconds']:g})"),
+        row("load_snapshot median of runs (s); json.loads alone",
+            lambda r: f"{r['load']['seconds']:g} ({r['load']['json_parse_seconds']:g})"),
         row("load peak B/appointment (tracemalloc)",
             lambda r: f"{r['load']['peak_bytes_per_appointment']:,}"),
         row("held after load B/appointment (tracemalloc)",
@@ -719,6 +723,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--slot-calls", type=int, default=6,
                    help="timed find_slots calls for a day (a third of it for a week)")
     p.add_argument("--slot-budget", type=float, default=20.0)
+    p.add_argument("--load-runs", type=int, default=3,
+                   help="fresh processes timing load_snapshot; the median is reported")
     p.add_argument("--no-tracemalloc", dest="tracemalloc", action="store_false",
                    help="skip the (slow) tracemalloc load; memory is then the RSS growth")
     p.add_argument("--quick", action="store_true",
@@ -733,6 +739,7 @@ def main(argv: list[str] | None = None) -> int:
         args.iterations, args.budget, args.warmup = 30, 0.0, 1
         args.linear_calls, args.linear_budget = 3, 0.0
         args.slot_calls, args.slot_budget = 1, 0.0
+        args.load_runs = 1
 
     sizes = [(s.strip(), generate.parse_size(s)) for s in args.sizes.split(",") if s.strip()]
     sizes.sort(key=lambda item: item[1])
