@@ -234,3 +234,11 @@ def test_a_file_with_an_unknown_top_level_key_reads_like_its_dict(tmp_path: Path
     from_file = br.load_snapshot(_write(tmp_path, doc))
     assert _view(from_file) == _view(br.load_snapshot(doc))
     assert [n.location for n in from_file.notices] == ["vouchers"]
+
+
+def test_the_fast_row_reads_exactly_the_fields_of_appointment_in() -> None:
+    # The two must move together: a field only AppointmentIn knows would be dropped by
+    # the dict fast path (msgspec.convert ignores what the struct does not name).
+    assert set(_phorest._AppointmentRow.__struct_fields__) == set(
+        _phorest.AppointmentIn.model_fields)
+    assert not set(_phorest._APPOINTMENT_UNUSED) & set(_phorest.AppointmentIn.model_fields)
