@@ -14,11 +14,11 @@ table serves both appointment-time conventions.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, time, timedelta, tzinfo
 from itertools import compress, repeat
-from operator import add, gt, is_not, sub
-from typing import Any, cast
+from operator import add, gt, is_not
+from typing import cast
 
 from . import _model as m
 from ._time import LocalDays, local_span, to_micros
@@ -86,8 +86,6 @@ class AppointmentTable:
     def __init__(self, cols: Columns, notices: Sequence[tuple[int, m.Notice]] = (),
                  pool: dict[str | None, str | None] | None = None) -> None:
         """``pool``: the strings ``cols`` already share (``Columns.extend``), if they do."""
-        shared = pool is not None
-        pool = {} if pool is None else pool
         self.ids = cols.ids
         # id -> its last row: a later entry with the same id replaces the earlier one.
         self.row_of: dict[str, int] = dict(zip(cols.ids, range(len(cols.ids)), strict=True))
@@ -95,7 +93,8 @@ class AppointmentTable:
         self.start = array("q", cols.start)
         self.end = array("q", cols.end)
         self.version = cols.version
-        if not shared:
+        if pool is None:
+            pool = {}
             for name in _SHARED:
                 setattr(cols, name, _shared(getattr(cols, name), pool))
         self.client = cols.client
@@ -175,16 +174,13 @@ def micros_of_day(clock: time) -> int:
         clock.microsecond)
 
 
-def longest(starts: array[int], ends: array[int]) -> int:
-    return max(map(sub, ends, starts), default=0)
-
-
 class AppointmentMap(Mapping[str, m.Appointment]):
     """The snapshot's appointments by id, each built when asked for."""
 
     __slots__ = ("_get", "_hidden", "_table")
 
-    def __init__(self, table: AppointmentTable, get: Any, hidden: str | None) -> None:
+    def __init__(self, table: AppointmentTable, get: Callable[[int], m.Appointment],
+                 hidden: str | None) -> None:
         self._table = table
         self._get = get
         self._hidden = hidden
@@ -192,9 +188,7 @@ class AppointmentMap(Mapping[str, m.Appointment]):
     def __getitem__(self, key: str) -> m.Appointment:
         if key == self._hidden:
             raise KeyError(key)
-        row: int = self._table.row_of[key]
-        appointment: m.Appointment = self._get(row)
-        return appointment
+        return self._get(self._table.row_of[key])
 
     def __contains__(self, key: object) -> bool:
         return key != self._hidden and key in self._table.row_of

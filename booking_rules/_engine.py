@@ -182,7 +182,7 @@ class Context:
     def course_sessions(self, client_course_id: str) -> list[m.Appointment]:
         """Blocking sessions of one client course, in start order."""
         index = self.snapshot.course_sessions(client_course_id)
-        found = list(index.from_(datetime.min.replace(tzinfo=UTC))) if index else []
+        found = list(index.from_(datetime.min.replace(tzinfo=UTC))) if index is not None else []
         items = self.snapshot.course_items
         extra = [a for a in self.prior if a.course_item_id in items
                  and items[a.course_item_id].client_course_id == client_course_id]
