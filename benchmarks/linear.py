@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from booking_rules import _model as m
+from booking_rules.core import model as m
 
 LINEAR_CODES = (
     "STAFF_UNQUALIFIED",

@@ -47,7 +47,7 @@ import generate  # noqa: E402
 import linear  # noqa: E402
 
 import booking_rules as br  # noqa: E402
-from booking_rules import _model as m  # noqa: E402
+from booking_rules.core import model as m  # noqa: E402
 
 DEFAULT_OUT = HERE / "results.json"
 TARGETS = {

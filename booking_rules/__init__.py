@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._errors import BookingRulesError, InputError, RulesetError
-from ._explain import CorpusReport, Explanation, explain, explain_corpus
-from ._report import Report, Violation
-from ._rule import Rule
-from ._ruleset import Ruleset, load_ruleset
-from ._snapshot import Snapshot, load_snapshot
+from .core.report import Report, Violation
+from .core.rule import Rule
+from .core.ruleset import Ruleset, load_ruleset
+from .core.snapshot import Snapshot, load_snapshot
+from .explain import CorpusReport, Explanation, explain, explain_corpus
 
 if TYPE_CHECKING:
     from ._slots import Slot
@@ -54,7 +54,7 @@ def check(snapshot: Snapshot, request: Any, *, now: datetime, online: bool = Fal
     ``request`` is a createBooking or updateAppointment body, or ``{"kind", "body"}``.
     ``now`` is the instant the check runs at (aware); it is never read from the clock.
     """
-    from ._engine import run
+    from .core.engine import run
 
     return run(snapshot, request, now=now, online=online, ruleset=ruleset, kind=kind)
 

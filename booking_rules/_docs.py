@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
-from ._rule import Rule
+from .core.rule import Rule
 
 HEADER = ("<!-- Generated from the rule's docstring by `booking-rules rules --write-docs "
           "docs/rules`. Do not edit. -->\n")

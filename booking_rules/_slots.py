@@ -64,14 +64,14 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
-from . import _model as m
-from ._engine import Checker, Context, clients_without_appointments, resolve
 from ._errors import InputError
-from ._index import merge, subtract
-from ._rule import Rule
-from ._ruleset import Ruleset, resolve_ruleset
-from ._snapshot import Snapshot
 from ._time import UTC, format_span, local_date, wall_to_utc
+from .core import model as m
+from .core.engine import Checker, Context, clients_without_appointments, resolve
+from .core.index import merge, subtract
+from .core.rule import Rule
+from .core.ruleset import Ruleset, resolve_ruleset
+from .core.snapshot import Snapshot
 
 __all__ = [
     "PLACEHOLDER_CLIENT",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from booking_rules._cli import main
+from booking_rules.cli import main
 
 from .conftest import EXAMPLE_SALON, ROOT
 

@@ -1,4 +1,4 @@
-"""Explain (``booking_rules._explain``): Phorest's answer read in every form, diagnosed by the
+"""Explain (``booking_rules.explain``): Phorest's answer read in every form, diagnosed by the
 same rules as ``check``, advised by status, with alternatives that are proven to pass.
 
 The nineteen codes are explained on their own rule docstrings' failing examples (the same
@@ -20,7 +20,8 @@ import pytest
 
 import booking_rules as br
 from booking_rules import InputError
-from booking_rules._explain import (
+from booking_rules.core.rule import examples
+from booking_rules.explain import (
     AXES,
     PER_AXIS,
     Explanation,
@@ -29,7 +30,6 @@ from booking_rules._explain import (
     load_error,
     parse_response,
 )
-from booking_rules._rule import examples
 from booking_rules.rules import PHOREST_CODES
 
 from .conftest import NOW, ROOT, booking, example_setup, salon_doc, sched

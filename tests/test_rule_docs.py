@@ -14,7 +14,7 @@ from __future__ import annotations
 import pytest
 
 import booking_rules as br
-from booking_rules._rule import REQUIRED_SECTIONS, examples
+from booking_rules.core.rule import REQUIRED_SECTIONS, examples
 
 from .conftest import NOW, all_codes, example_setup, run
 
@@ -43,7 +43,7 @@ def test_every_rule_has_a_failing_and_a_passing_example(code: str) -> None:
 
 @pytest.mark.parametrize(("rule", "example"), CASES)
 def test_docstring_example(rule: br.Rule, example: object) -> None:
-    from booking_rules._rule import Example
+    from booking_rules.core.rule import Example
 
     assert isinstance(example, Example)
     request, doc, ruleset = example_setup(example.source)

@@ -29,8 +29,8 @@ from hypothesis import strategies as st
 
 import booking_rules as br
 import booking_rules.testing as brt
-from booking_rules import _engine as e
-from booking_rules._rule import CONDITIONS, NEEDS, Rule, examples
+from booking_rules.core import engine as e
+from booking_rules.core.rule import CONDITIONS, NEEDS, Rule, examples
 from booking_rules.rules import REGISTRY
 
 from .conftest import NOW, example_setup

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import booking_rules as br
-from booking_rules._ruleset import bundled_rulesets
+from booking_rules.core.ruleset import bundled_rulesets
 
 from .conftest import booking, codes, run, sched
 

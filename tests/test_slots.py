@@ -22,7 +22,6 @@ from hypothesis import strategies as st
 
 import booking_rules as br
 from booking_rules import InputError
-from booking_rules._engine import parse_request
 from booking_rules._slots import (
     PLACEHOLDER_CLIENT,
     Slot,
@@ -33,6 +32,7 @@ from booking_rules._slots import (
     slots_to_phorest,
     slots_to_text,
 )
+from booking_rules.core.engine import parse_request
 
 from ._online_rules import with_online_rules
 from .conftest import NOW, ROOT, booking, minimal_doc, run, salon_doc, sched

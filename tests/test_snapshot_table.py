@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import booking_rules as br
-from booking_rules import _phorest
 from booking_rules._time import wall_to_utc
+from booking_rules.platforms.phorest import read as _phorest
 from booking_rules.testing import snapshots
 
 from .conftest import minimal_doc

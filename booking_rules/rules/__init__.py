@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
-from .._rule import Rule
+from ..core.rule import Rule
 
 # The nineteen Phorest codes first (RULES.md §3), then the engine's own (RULES.md §5).
 _MODULES = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from .._model import Appointment, Break, Interval
+from ..core.model import Appointment, Break, Interval
 
 
 def peak(intervals: Sequence[Interval], start: datetime, end: datetime

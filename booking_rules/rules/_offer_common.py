@@ -10,8 +10,8 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from .. import _model as m
-from .._engine import Context, Item
+from ..core import model as m
+from ..core.engine import Context, Item
 
 _DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 

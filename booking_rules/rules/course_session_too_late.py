@@ -57,9 +57,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime, time, timedelta
 
-from .._engine import Context, Item
-from .._rule import Finding, Option, Rule, Unknown
 from .._time import UTC, wall_to_utc
+from ..core.engine import Context, Item
+from ..core.rule import Finding, Option, Rule, Unknown
 
 
 def check(item: Item, ctx: Context) -> Iterator[Finding | Unknown]:

@@ -52,9 +52,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import time, timedelta
 
-from .._engine import Context, Item
-from .._rule import Finding, Rule, Unknown
 from .._time import wall_to_utc
+from ..core.engine import Context, Item
+from ..core.rule import Finding, Rule, Unknown
 
 
 def check(item: Item, ctx: Context) -> Iterator[Finding | Unknown]:

@@ -43,9 +43,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import timedelta
 
-from .._engine import Context, Item
-from .._rule import Finding, Rule
 from .._time import UTC, to_local
+from ..core.engine import Context, Item
+from ..core.rule import Finding, Rule
 from ._body import field_at
 
 

@@ -48,9 +48,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .._engine import Context, Item
-from .._rule import Finding, Rule
 from .._time import wall_to_utc
+from ..core.engine import Context, Item
+from ..core.rule import Finding, Rule
 from ._body import field_at
 
 

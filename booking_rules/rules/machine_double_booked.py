@@ -40,8 +40,8 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
-from .._engine import Context, Item
-from .._rule import Finding, Option, Rule
+from ..core.engine import Context, Item
+from ..core.rule import Finding, Option, Rule
 from ._capacity import usage
 
 

@@ -46,8 +46,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .._engine import Context, Item
-from .._rule import Finding, Option, Rule
+from ..core.engine import Context, Item
+from ..core.rule import Finding, Option, Rule
 from ._capacity import peak
 from ._offer_common import (
     ZERO_MEANS_UNLIMITED_DOC,

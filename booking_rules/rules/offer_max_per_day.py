@@ -44,8 +44,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .._engine import Context, Item
-from .._rule import Finding, Option, Rule
+from ..core.engine import Context, Item
+from ..core.rule import Finding, Option, Rule
 from ._offer_common import (
     ZERO_MEANS_UNLIMITED_DOC,
     limit_of,

@@ -45,9 +45,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .._engine import Context, Item
-from .._rule import Finding, Rule
 from .._time import to_local
+from ..core.engine import Context, Item
+from ..core.rule import Finding, Rule
 from ._offer_common import format_window, offer_evidence, offer_label, offer_of, window_matches
 
 

@@ -40,8 +40,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .._engine import Context, Item
-from .._rule import Finding, Rule
+from ..core.engine import Context, Item
+from ..core.rule import Finding, Rule
 from ._body import field_at
 from ._offer_common import offer_label, offer_of
 

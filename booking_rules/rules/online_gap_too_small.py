@@ -47,9 +47,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
-from .._engine import Context, Item
-from .._model import Appointment
-from .._rule import Finding, Option, Rule
+from ..core.engine import Context, Item
+from ..core.model import Appointment
+from ..core.rule import Finding, Option, Rule
 
 
 def check(item: Item, ctx: Context) -> Iterator[Finding]:

@@ -39,8 +39,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .._engine import Context, Item
-from .._rule import Finding, Rule
+from ..core.engine import Context, Item
+from ..core.rule import Finding, Rule
 
 
 def check(item: Item, ctx: Context) -> Iterator[Finding]:

@@ -41,8 +41,8 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
-from .._engine import Context, Item
-from .._rule import Finding, Rule
+from ..core.engine import Context, Item
+from ..core.rule import Finding, Rule
 
 
 def check(item: Item, ctx: Context) -> Iterator[Finding]:

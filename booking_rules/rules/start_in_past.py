@@ -37,8 +37,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import timedelta
 
-from .._engine import Context, Item
-from .._rule import Finding, Option, Rule
+from ..core.engine import Context, Item
+from ..core.rule import Finding, Option, Rule
 from ._body import field_at
 
 OPTIONS = {

@@ -60,8 +60,8 @@ import difflib
 from collections.abc import Collection, Iterator
 from typing import Any
 
-from .._engine import Context, Item
-from .._rule import Finding, Rule, Unknown
+from ..core.engine import Context, Item
+from ..core.rule import Finding, Rule, Unknown
 from ._body import body_sent, field_at
 
 # field: what it names, the snapshot list it comes from, the endpoint that lists them

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 import booking_rules as br
-from booking_rules._rule import REQUIRED_SECTIONS, examples
+from booking_rules.core.rule import REQUIRED_SECTIONS, examples
 from booking_rules.rules import online_gap_too_small
 
 from .._online_rules import ONLINE_RULES, with_online_rules

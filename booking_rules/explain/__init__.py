@@ -41,14 +41,14 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
-from . import _model as m
-from ._engine import Context, Item, parse_request, resolve
-from ._errors import InputError
-from ._report import Report, _age
-from ._ruleset import Ruleset, resolve_ruleset
-from ._snapshot import Snapshot, load_snapshot
-from ._time import UTC, format_local, parse_instant, wall_to_utc
-from .rules import PHOREST_CODES
+from .._errors import InputError
+from .._time import UTC, format_local, parse_instant, wall_to_utc
+from ..core import model as m
+from ..core.engine import Context, Item, parse_request, resolve
+from ..core.report import Report, _age
+from ..core.ruleset import Ruleset, resolve_ruleset
+from ..core.snapshot import Snapshot, load_snapshot
+from ..rules import PHOREST_CODES
 
 __all__ = [
     "AXES",
@@ -384,7 +384,7 @@ def explain(error: str | bytes | Mapping[str, Any] | None, request: Any,
 
 def _check(snap: Snapshot, request: Any, now: datetime, online: bool,
            ruleset: str | Path | Ruleset, source: str) -> Report:
-    from . import check
+    from .. import check
 
     try:
         return check(snap, request, now=now, online=online, ruleset=ruleset)
@@ -1015,7 +1015,7 @@ class _Alternatives:
         return out
 
     def passes(self, body: dict[str, Any]) -> bool:
-        from . import check
+        from .. import check
 
         report = check(self.case.snap_given, {"kind": self.kind, "body": body},
                        now=self.case.now, online=self.case.online, ruleset=self.case.ruleset)
@@ -1096,7 +1096,7 @@ class _Alternatives:
     def day_starts(self, target: Item, day: date, staff_id: str) -> list[datetime]:
         """Passing starts of ``staff_id`` on local ``day`` for the target's service, found
         with find_slots (empty when the snapshot does not cover that day)."""
-        from . import find_slots
+        from .. import find_slots
 
         lo = wall_to_utc(day, time(0), self.zone).instant
         hi = wall_to_utc(day + timedelta(days=1), time(0), self.zone).instant
@@ -1177,7 +1177,7 @@ class _Alternatives:
         """The nearest local dates the course's spacing allows (the same wall clock time
         there no longer trips MIN/MAX days), each with the passing start of the same staff
         member nearest that time of day."""
-        from . import check
+        from .. import check
 
         out: list[dict[str, Any]] = []
         staff_id = target.schedule.staff_id or ""

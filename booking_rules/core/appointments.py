@@ -20,8 +20,8 @@ from itertools import compress, repeat
 from operator import add, gt, is_not
 from typing import cast
 
-from . import _model as m
-from ._time import LocalDays, local_span, to_micros
+from .._time import LocalDays, local_span, to_micros
+from . import model as m
 
 
 class Columns:

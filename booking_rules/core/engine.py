@@ -13,14 +13,14 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from . import _model as m
-from ._errors import InputError
-from ._phorest import infer_kind, read_create_booking, read_update_appointment
-from ._report import Report, Violation
-from ._rule import Finding, Rule, Unknown
-from ._ruleset import Ruleset, resolve_ruleset
-from ._snapshot import Snapshot
-from ._time import UTC, format_local, format_span
+from .._errors import InputError
+from .._time import UTC, format_local, format_span
+from ..platforms.phorest.read import infer_kind, read_create_booking, read_update_appointment
+from . import model as m
+from .report import Report, Violation
+from .rule import Finding, Rule, Unknown
+from .ruleset import Ruleset, resolve_ruleset
+from .snapshot import Snapshot
 
 
 class Item(NamedTuple):

@@ -15,8 +15,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ._errors import BookingRulesError, InputError
-from ._time import parse_instant
+from .._errors import BookingRulesError, InputError
+from .._time import parse_instant
 
 EXIT = {"PASS": 0, "FAIL": 1, "UNKNOWN": 3}
 EXIT_INPUT = 2
@@ -52,8 +52,8 @@ def parse_now(text: str | None) -> datetime:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from . import load_snapshot
-    from ._engine import run
+    from .. import load_snapshot
+    from ..core.engine import run
 
     snapshot = load_snapshot(args.snapshot)
     request = read_json(args.request)
@@ -65,8 +65,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_slots(args: argparse.Namespace) -> int:
-    from . import load_snapshot
-    from ._slots import find_slots, slots_to_json, slots_to_phorest, slots_to_text
+    from .. import load_snapshot
+    from .._slots import find_slots, slots_to_json, slots_to_phorest, slots_to_text
 
     snapshot = load_snapshot(args.snapshot)
     ruleset = args.ruleset or ("phorest-online" if args.online else "phorest")
@@ -86,8 +86,8 @@ def _cmd_slots(args: argparse.Namespace) -> int:
 
 
 def _cmd_explain(args: argparse.Namespace) -> int:
-    from . import load_snapshot
-    from ._explain import explain, explain_corpus, load_error
+    from .. import load_snapshot
+    from ..explain import explain, explain_corpus, load_error
 
     ruleset = args.ruleset or ("phorest-online" if args.online else "phorest")
     if args.corpus:
@@ -117,8 +117,8 @@ def parse_when(flag: str, text: str) -> datetime:
 
 
 def _cmd_rules(args: argparse.Namespace) -> int:
-    from ._docs import render_rule, stale_docs, write_docs
-    from .rules import REGISTRY
+    from .._docs import render_rule, stale_docs, write_docs
+    from ..rules import REGISTRY
 
     if args.write_docs:
         written = write_docs(Path(args.write_docs), REGISTRY.values())

@@ -15,7 +15,7 @@ from datetime import datetime
 from operator import eq, sub
 from typing import Generic, TypeVar
 
-from ._time import to_micros
+from .._time import to_micros
 
 T = TypeVar("T")
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ._errors import RulesetError
-from ._rule import SEVERITIES, Check, Rule, Severity
+from .._errors import RulesetError
+from .rule import SEVERITIES, Check, Rule, Severity
 
 _TOP_KEYS = {"name", "description", "extends", "online", "appointment_times", "select",
              "ignore", "priority", "severity", "options", "rules"}
@@ -23,8 +23,9 @@ ENGINE_OPTIONS: dict[str, tuple[Any, str]] = {
 
 def rulesets_dir() -> Path:
     """Where the bundled rulesets live: in the wheel, or at the top of a source checkout."""
-    packaged = Path(__file__).with_name("_rulesets")
-    return packaged if packaged.is_dir() else Path(__file__).parents[1] / "rulesets"
+    package = Path(__file__).parents[1]
+    packaged = package / "_rulesets"
+    return packaged if packaged.is_dir() else package.parent / "rulesets"
 
 
 def bundled_rulesets() -> list[str]:
@@ -180,7 +181,7 @@ def _locate(name: str, relative_to: Path | None = None) -> Path:
 
 def load_ruleset(name_or_path: str | Path) -> Ruleset:
     """A bundled ruleset by name (``phorest``, ``phorest-online``, ``strict``) or a TOML path."""
-    from .rules import REGISTRY
+    from ..rules import REGISTRY
 
     path = _locate(str(name_or_path))
     src = str(path)

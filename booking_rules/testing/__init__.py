@@ -50,11 +50,11 @@ from zoneinfo import ZoneInfo
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from . import check, find_slots, load_snapshot
-from ._report import Report
-from ._ruleset import Ruleset
-from ._snapshot import Snapshot
-from .rules import PHOREST_CODES
+from .. import check, find_slots, load_snapshot
+from ..core.report import Report
+from ..core.ruleset import Ruleset
+from ..core.snapshot import Snapshot
+from ..rules import PHOREST_CODES
 
 __all__ = [
     "DEFAULT_ZONES",

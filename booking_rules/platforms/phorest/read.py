@@ -21,10 +21,8 @@ from typing import Annotated, Any, Literal, TypeVar
 import msgspec
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
-from . import _model as m
-from ._appointments import AppointmentTable, Columns, micros_of_day
-from ._errors import InputError
-from ._time import (
+from ..._errors import InputError
+from ..._time import (
     UTC,
     load_zone,
     local_span,
@@ -32,6 +30,8 @@ from ._time import (
     parse_local_time,
     parse_wall_instant,
 )
+from ...core import model as m
+from ...core.appointments import AppointmentTable, Columns, micros_of_day
 
 # --- field types -----------------------------------------------------------------------
 

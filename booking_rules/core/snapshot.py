@@ -16,12 +16,12 @@ from typing import Any, cast
 
 import msgspec
 
-from . import _model as m
-from ._appointments import AppointmentMap, AppointmentTable
-from ._errors import InputError
-from ._index import IntervalIndex, RowIndexes, merge, subtract
-from ._phorest import read_snapshot_doc, split_snapshot_json
-from ._time import EPOCH, local_date, to_micros, wall_to_utc
+from .._errors import InputError
+from .._time import EPOCH, local_date, to_micros, wall_to_utc
+from ..platforms.phorest.read import read_snapshot_doc, split_snapshot_json
+from . import model as m
+from .appointments import AppointmentMap, AppointmentTable
+from .index import IntervalIndex, RowIndexes, merge, subtract
 
 _MADE_LIMIT = 100_000
 

@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from ._time import format_local
+from .._time import format_local
 
 if TYPE_CHECKING:
-    from ._ruleset import Ruleset
-    from ._snapshot import Snapshot
+    from .ruleset import Ruleset
+    from .snapshot import Snapshot
 
 Verdict = Literal["PASS", "FAIL", "UNKNOWN"]
 
