@@ -17,8 +17,9 @@ from ._errors import BookingRulesError, InputError, RulesetError
 from .core.report import Report, Violation
 from .core.rule import Rule
 from .core.ruleset import Ruleset, load_ruleset
-from .core.snapshot import Snapshot, load_snapshot
+from .core.snapshot import Snapshot
 from .explain import CorpusReport, Explanation, explain, explain_corpus
+from .platforms.phorest import load_snapshot
 
 if TYPE_CHECKING:
     from ._slots import Slot
@@ -54,9 +55,9 @@ def check(snapshot: Snapshot, request: Any, *, now: datetime, online: bool = Fal
     ``request`` is a createBooking or updateAppointment body, or ``{"kind", "body"}``.
     ``now`` is the instant the check runs at (aware); it is never read from the clock.
     """
-    from .core.engine import run
+    from .platforms.phorest import check as phorest_check
 
-    return run(snapshot, request, now=now, online=online, ruleset=ruleset, kind=kind)
+    return phorest_check(snapshot, request, now=now, online=online, ruleset=ruleset, kind=kind)
 
 
 def find_slots(snapshot: Snapshot, service_ids: Sequence[str], *, start: datetime,

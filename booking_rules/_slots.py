@@ -65,9 +65,10 @@ from pathlib import Path
 from typing import Any
 
 from ._errors import InputError
-from ._time import UTC, format_span, local_date, wall_to_utc
+from ._time import UTC, format_span, format_utc, local_date, wall_to_utc
 from .core import model as m
-from .core.engine import Checker, Context, clients_without_appointments, resolve
+from .core.context import Context
+from .core.engine import Checker, clients_without_appointments, resolve
 from .core.index import merge, subtract
 from .core.rule import Rule
 from .core.ruleset import Ruleset, resolve_ruleset
@@ -107,7 +108,8 @@ class SlotSchedule:
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"serviceId": self.service_id, "staffId": self.staff_id,
-                               "startTime": _z(self.start), "endTime": _z(self.end)}
+                               "startTime": format_utc(self.start),
+                               "endTime": format_utc(self.end)}
         if self.room_id is not None:
             out["roomId"] = self.room_id
         if self.machine_id is not None:
@@ -118,7 +120,7 @@ class SlotSchedule:
         """This service as a createBooking ``serviceSchedules[]`` item (no ``endTime``:
         Phorest and the engine take it from the service's duration)."""
         out: dict[str, Any] = {"serviceId": self.service_id, "staffId": self.staff_id,
-                               "startTime": _z(self.start)}
+                               "startTime": format_utc(self.start)}
         if self.room_id is not None:
             out["roomId"] = self.room_id
         if self.machine_id is not None:
@@ -140,8 +142,8 @@ class Slot:
 
     def to_dict(self) -> dict[str, Any]:
         """The ``json`` format entry; ``schedules`` only for a chain of several services."""
-        out: dict[str, Any] = {"startTime": _z(self.start), "endTime": _z(self.end),
-                               "staffId": self.staff_id}
+        out: dict[str, Any] = {"startTime": format_utc(self.start),
+                               "endTime": format_utc(self.end), "staffId": self.staff_id}
         if self.room_id is not None:
             out["roomId"] = self.room_id
         if self.machine_id is not None:
@@ -509,12 +511,12 @@ def _window(snap: Snapshot, start: datetime, end: datetime) -> tuple[datetime, d
                              value)
     start, end = start.astimezone(UTC), end.astimezone(UTC)
     if end <= start:
-        raise InputError(SOURCE, "end", f"an end after the start {_z(start)} (the window "
-                         "is half-open: [start, end))", _z(end))
+        raise InputError(SOURCE, "end", f"an end after the start {format_utc(start)} (the window "
+                         "is half-open: [start, end))", format_utc(end))
     if end - start > MAX_WINDOW:
         raise InputError(SOURCE, "end", f"a window of at most 31 days (like Phorest's "
-                         f"date-range limit); {_z(start)} to {_z(end)} is "
-                         f"{_days(end - start)}", _z(end))
+                         f"date-range limit); {format_utc(start)} to {format_utc(end)} is "
+                         f"{_days(end - start)}", format_utc(end))
     zone = snap.zone
     first_day, last_day = local_date(start, zone), local_date(end - _TICK, zone)
     day_lo = wall_to_utc(first_day, time(0), zone).instant
@@ -526,21 +528,22 @@ def _window(snap: Snapshot, start: datetime, end: datetime) -> tuple[datetime, d
             raise InputError(
                 SOURCE, "start..end",
                 f"a window whose local days ({first_day} to {last_day}, {zone.key}) lie "
-                f"inside the snapshot's coverage ({_z(cov.start) if cov.start else 'open'} "
-                f"to {_z(cov.end) if cov.end else 'open'}); outside it the rules cannot "
-                "decide", f"{_z(start)} to {_z(end)}")
+                "inside the snapshot's coverage ("
+                f"{format_utc(cov.start) if cov.start else 'open'} to "
+                f"{format_utc(cov.end) if cov.end else 'open'}); outside it the rules cannot "
+                "decide", f"{format_utc(start)} to {format_utc(end)}")
         return start, end
     span = snap.roster_range
     if span is None:
         raise InputError(SOURCE, "start..end", "a snapshot with rosters (workTimeTables) "
                          "or a declared coverage: this one has neither, so no window is "
-                         "known to be covered", f"{_z(start)} to {_z(end)}")
+                         "known to be covered", f"{format_utc(start)} to {format_utc(end)}")
     if first_day < span[0] or last_day > span[1]:
         raise InputError(
             SOURCE, "start..end",
             f"a window inside the snapshot's rosters ({span[0]} to {span[1]}, local dates; "
             "the snapshot declares no coverage); its local dates are "
-            f"{first_day} to {last_day}", f"{_z(start)} to {_z(end)}")
+            f"{first_day} to {last_day}", f"{format_utc(start)} to {format_utc(end)}")
     return start, end
 
 
@@ -576,7 +579,8 @@ def slots_to_phorest(slots: Sequence[Slot], client_id: str | None = None) -> dic
         schedules = []
         for sc in s.schedules:
             item: dict[str, Any] = {"serviceId": sc.service_id, "staffId": sc.staff_id,
-                                    "startTime": _z(sc.start), "endTime": _z(sc.end)}
+                                    "startTime": format_utc(sc.start),
+                                    "endTime": format_utc(sc.end)}
             if sc.room_id is not None:
                 item["roomId"] = sc.room_id
             if sc.machine_id is not None:
@@ -584,7 +588,7 @@ def slots_to_phorest(slots: Sequence[Slot], client_id: str | None = None) -> dic
             item["staffRequest"] = False
             item["alternativeStaffMember"] = False
             schedules.append(item)
-        data.append({"startTime": _z(s.start),
+        data.append({"startTime": format_utc(s.start),
                      "clientSchedules": [{"clientId": client_id,
                                           "serviceSchedules": schedules}]})
     return {"data": data, "links": []}
@@ -638,5 +642,3 @@ def slots_to_text(slots: Sequence[Slot], snapshot: Snapshot) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _z(instant: datetime) -> str:
-    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

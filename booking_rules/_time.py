@@ -174,6 +174,11 @@ def local_date(instant: datetime, zone: tzinfo) -> date:
     return instant.astimezone(zone).date()
 
 
+def format_utc(instant: datetime) -> str:
+    """``2026-12-01T15:00:00Z``: how every report, slot and body names a UTC instant."""
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def format_local(instant: datetime, zone: tzinfo) -> str:
     """``2026-12-01 10:00 EST (15:00Z)``: how people read an instant in reports."""
     local = instant.astimezone(zone)

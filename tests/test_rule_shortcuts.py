@@ -30,7 +30,9 @@ from hypothesis import strategies as st
 import booking_rules as br
 import booking_rules.testing as brt
 from booking_rules.core import engine as e
+from booking_rules.core.context import Context
 from booking_rules.core.rule import CONDITIONS, NEEDS, Rule, examples
+from booking_rules.platforms.phorest import parse_request
 from booking_rules.rules import REGISTRY
 
 from .conftest import NOW, example_setup
@@ -109,7 +111,7 @@ def assert_silent_without_conditions(snap: br.Snapshot, request: dict[str, Any],
     condition not met, the rule's check, run anyway, yields nothing."""
     rs = base if isinstance(base, br.Ruleset) else br.load_ruleset(base)
     snap = snap.with_times(rs.appointment_times)
-    req = e.parse_request(request, snap)
+    req = parse_request(request, snap)
     items = [e.resolve(s, snap, req) for s in req.schedules]
     quiet = e.clients_without_appointments(snap, [s.client_id for s in req.schedules])
     update = req.kind == "updateAppointment"
@@ -120,8 +122,11 @@ def assert_silent_without_conditions(snap: br.Snapshot, request: dict[str, Any],
             p.schedule.client_id == client for p in items[:i])
         present = e._present(item, snap, update, is_quiet)
         assert present <= NEEDS.keys() | CONDITIONS.keys()
-        ctx = e.Context(snap, req, now, online, rs,
-                        [p.as_appointment(p.location) for p in items[:i] if p.end], exclude)
+        # The branch as this schedule sees it: an overlay with the earlier schedules,
+        # without the appointment an update moves (as the engine builds it).
+        view = snap.with_changes([p.as_appointment(p.location) for p in items[:i] if p.end],
+                                 exclude)
+        ctx = Context(view, req, now, online, rs)
         for rule in SILENT:
             if rule.silent_unless <= present or not rule.needs <= present:
                 continue
@@ -189,7 +194,7 @@ def _verdicts(snap: br.Snapshot, request: Any, now: datetime, online: bool,
               ruleset: Any = "phorest") -> Iterator[tuple[bool, bool]]:
     rs = ruleset if isinstance(ruleset, br.Ruleset) else br.load_ruleset(ruleset)
     variant = snap.with_times(rs.appointment_times)
-    req = e.parse_request(request, variant)
+    req = parse_request(request, variant)
     items = [e.resolve(s, variant, req) for s in req.schedules]
     report = br.check(snap, request, now=now, online=online, ruleset=rs)
     passed = report.verdict == "PASS"

@@ -32,7 +32,7 @@ from booking_rules._slots import (
     slots_to_phorest,
     slots_to_text,
 )
-from booking_rules.core.engine import parse_request
+from booking_rules.platforms.phorest import parse_request
 
 from ._online_rules import with_online_rules
 from .conftest import NOW, ROOT, booking, minimal_doc, run, salon_doc, sched

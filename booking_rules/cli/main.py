@@ -53,7 +53,7 @@ def parse_now(text: str | None) -> datetime:
 
 def _cmd_check(args: argparse.Namespace) -> int:
     from .. import load_snapshot
-    from ..core.engine import run
+    from ..platforms.phorest import check as run
 
     snapshot = load_snapshot(args.snapshot)
     request = read_json(args.request)

@@ -7,274 +7,16 @@ the moved appointment, which never conflicts with itself.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from pathlib import Path
-from typing import Any, NamedTuple
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timedelta
 
-from .._errors import InputError
-from .._time import UTC, format_local, format_span
-from ..platforms.phorest.read import infer_kind, read_create_booking, read_update_appointment
+from .._time import UTC, format_utc
 from . import model as m
+from .context import Context, Item
 from .report import Report, Violation
 from .rule import Finding, Rule, Unknown
-from .ruleset import Ruleset, resolve_ruleset
+from .ruleset import Ruleset
 from .snapshot import Snapshot
-
-
-class Item(NamedTuple):
-    """A schedule with what it occupies resolved: the unit every rule checks. Immutable;
-    a named tuple because the slot search resolves one per candidate start, and a tuple
-    is built several times faster than a frozen dataclass."""
-
-    schedule: m.Schedule
-    service: m.Service | None
-    staff: m.Staff | None
-    existing: m.Appointment | None  # the appointment an update moves
-    start: datetime
-    end: datetime | None  # end of the main block; None when no duration can be known
-    finish: m.Interval | None
-    local_date: date
-    duration: int | None  # minutes of the main block by the service
-
-    @property
-    def blocks(self) -> tuple[m.Interval, ...]:
-        """Where the staff is held."""
-        if self.end is None:
-            return ()
-        return ((self.start, self.end),) + ((self.finish,) if self.finish else ())
-
-    @property
-    def span(self) -> m.Interval:
-        """Where client, room and machine are held."""
-        end = self.finish[1] if self.finish else (self.end or self.start)
-        return (self.start, end)
-
-    @property
-    def location(self) -> str:
-        return self.schedule.location
-
-    def as_appointment(self, request_location: str) -> m.Appointment:
-        s = self.schedule
-        return m.Appointment(
-            id=f"(this request) {request_location or 'appointment'}",
-            start=self.start, end=self.end or self.start, local_date=self.local_date,
-            client_id=s.client_id, staff_id=s.staff_id, service_id=s.service_id,
-            room_id=s.room_id, machine_id=s.machine_id, offer_id=s.offer_id,
-            course_item_id=s.course_item_id, finish=self.finish,
-            from_request=request_location or "body")
-
-
-@dataclass(slots=True)
-class Context:
-    """What a rule may read: the snapshot through its indexes, plus this request's own
-    earlier schedules, minus the appointment being moved."""
-
-    snapshot: Snapshot
-    request: m.Request
-    now: datetime
-    online: bool
-    ruleset: Ruleset
-    prior: list[m.Appointment] = field(default_factory=list)
-    exclude: frozenset[str] = frozenset()
-    options: Mapping[str, Any] = field(default_factory=dict)
-    # Working-window look-ups already made (two rules ask for the same blocks), a short
-    # list: comparing aware datetimes is cheaper than hashing them.
-    _windows: list[tuple[str, datetime, datetime, m.Interval | None]] = field(
-        default_factory=list, repr=False, compare=False)
-
-    @property
-    def zone(self) -> Any:
-        return self.snapshot.zone
-
-    def _keep(self, a: m.Appointment) -> bool:
-        if a.id in self.exclude:
-            return False
-        if a.activation_state == m.ACTIVATION_RESERVED:
-            return bool(self.ruleset.reserved_holds_block)
-        return True
-
-    def _merge(self, found: Iterable[m.Appointment], extra: list[m.Appointment]
-               ) -> list[m.Appointment]:
-        if not self.exclude and self.ruleset.reserved_holds_block:
-            out = list(found)
-            if extra:
-                out += extra
-            return out
-        keep = self._keep
-        return [a for a in found if keep(a)] + [a for a in extra if keep(a)]
-
-    def _plain(self) -> bool:
-        """Nothing to add to or filter out of what the snapshot answers: no earlier
-        schedule, no appointment being moved, RESERVED holds block. The common case, which
-        each query below takes without a call per appointment (a check asks several)."""
-        return not self.prior and not self.exclude and bool(self.ruleset.reserved_holds_block)
-
-    def staff_appointments(self, staff_id: str, start: datetime, end: datetime
-                           ) -> list[m.Appointment]:
-        """Blocking appointments whose staff blocks overlap ``[start, end)``."""
-        found = self.snapshot.staff_appointments(staff_id, start, end)
-        if self._plain():
-            return list(found)
-        extra = [a for a in self.prior if a.staff_id == staff_id
-                 and any(s < end and start < e for s, e in a.blocks)]
-        return self._merge(found, extra)
-
-    def client_appointments(self, client_id: str, start: datetime, end: datetime
-                            ) -> list[m.Appointment]:
-        found = self.snapshot.client_appointments(client_id, start, end)
-        if self._plain():
-            return list(found)
-        extra = [a for a in self.prior if a.client_id == client_id
-                 and _hits(a.span, start, end)]
-        return self._merge(found, extra)
-
-    def room_appointments(self, room_id: str, start: datetime, end: datetime
-                          ) -> list[m.Appointment]:
-        found = self.snapshot.room_appointments(room_id, start, end)
-        if self._plain():
-            return list(found)
-        extra = [a for a in self.prior if a.room_id == room_id and _hits(a.span, start, end)]
-        return self._merge(found, extra)
-
-    def machine_appointments(self, machine_id: str, start: datetime, end: datetime
-                             ) -> list[m.Appointment]:
-        found = self.snapshot.machine_appointments(machine_id, start, end)
-        if self._plain():
-            return list(found)
-        extra = [a for a in self.prior
-                 if a.machine_id == machine_id and _hits(a.span, start, end)]
-        return self._merge(found, extra)
-
-    def offer_appointments(self, offer_id: str, start: datetime, end: datetime
-                           ) -> list[m.Appointment]:
-        found = self.snapshot.offer_appointments(offer_id, start, end)
-        if self._plain():
-            return list(found)
-        extra = [a for a in self.prior if a.offer_id == offer_id and _hits(a.span, start, end)]
-        return self._merge(found, extra)
-
-    def client_day(self, client_id: str, day: date) -> list[m.Appointment]:
-        found = self.snapshot.client_day(client_id, day)
-        if self._plain():
-            return list(found)
-        extra = [a for a in self.prior if a.client_id == client_id and a.local_date == day]
-        return self._merge(found, extra)
-
-    def offer_day(self, offer_id: str, day: date) -> list[m.Appointment]:
-        found = self.snapshot.offer_day(offer_id, day)
-        if self._plain():
-            return list(found)
-        extra = [a for a in self.prior if a.offer_id == offer_id and a.local_date == day]
-        return self._merge(found, extra)
-
-    def working_window(self, staff_id: str, start: datetime, end: datetime
-                       ) -> m.Interval | None:
-        """``Snapshot.working_window``, asked once per check for the same blocks."""
-        for staff, s, e, found in self._windows:
-            if s == start and e == end and staff == staff_id:
-                return found
-        window = self.snapshot.working_window(staff_id, start, end)
-        self._windows.append((staff_id, start, end, window))
-        return window
-
-    def course_sessions(self, client_course_id: str) -> list[m.Appointment]:
-        """Blocking sessions of one client course, in start order."""
-        index = self.snapshot.course_sessions(client_course_id)
-        found = list(index.from_(datetime.min.replace(tzinfo=UTC))) if index is not None else []
-        items = self.snapshot.course_items
-        extra = [a for a in self.prior if a.course_item_id in items
-                 and items[a.course_item_id].client_course_id == client_course_id]
-        return sorted(self._merge(found, extra), key=lambda a: a.start)
-
-    def covers(self, start: datetime, end: datetime) -> bool:
-        """Whether the snapshot declares it holds the data of ``[start, end)``."""
-        cov = self.snapshot.coverage
-        if cov.start is not None and start < cov.start:
-            return False
-        return not (cov.end is not None and end > cov.end)
-
-    # --- wording helpers, so every message names things the same way ---------------------
-
-    def when(self, start: datetime, end: datetime | None = None) -> str:
-        if end is None:
-            return format_local(start, self.zone)
-        return format_span(start, end, self.zone)
-
-    def staff_name(self, staff_id: str | None) -> str:
-        st = self.snapshot.staff.get(staff_id or "")
-        return st.name if st else f"staff {staff_id}"
-
-    def client_name(self, client_id: str | None) -> str:
-        cl = self.snapshot.clients.get(client_id or "")
-        return cl.name if cl else f"client {client_id}"
-
-    def service_name(self, service_id: str | None) -> str:
-        sv = self.snapshot.services.get(service_id or "")
-        return sv.name if sv else f"service {service_id}"
-
-    def describe(self, a: m.Appointment) -> dict[str, Any]:
-        """An appointment as evidence: ids, names, local and UTC times."""
-        out: dict[str, Any] = {
-            "appointmentId": a.id if a.from_request is None else None,
-            "requestLocation": a.from_request,
-            "clientId": a.client_id, "client": self.client_name(a.client_id),
-            "staffId": a.staff_id, "staff": self.staff_name(a.staff_id),
-            "serviceId": a.service_id, "service": self.service_name(a.service_id),
-            "startTime": _z(a.start), "endTime": _z(a.span[1]),
-            "local": self.when(a.start, a.span[1]),
-        }
-        if a.activation_state != "ACTIVE":
-            out["activationState"] = a.activation_state
-        return {k: v for k, v in out.items() if v is not None}
-
-    def label(self, a: m.Appointment) -> str:
-        """``Cut & Blow-dry (ap_mary_cut)``: an appointment named without its client."""
-        ref = a.id if a.from_request is None else f"this request's {a.from_request}"
-        return f"{self.service_name(a.service_id)} ({ref})"
-
-    def name_of(self, a: m.Appointment) -> str:
-        """``Mary Client's Cut & Blow-dry (ap_mary_cut)``: an appointment in a sentence."""
-        ref = a.id if a.from_request is None else f"this request's {a.from_request}"
-        return f"{self.client_name(a.client_id)}'s {self.service_name(a.service_id)} ({ref})"
-
-
-def _hits(span: m.Interval, start: datetime, end: datetime) -> bool:
-    return span[0] < end and start < span[1]
-
-
-def _z(instant: datetime) -> str:
-    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-# --- requests --------------------------------------------------------------------------
-
-
-def parse_request(request: object, snapshot: Snapshot, source: str = "<request>",
-                  kind: str | None = None) -> m.Request:
-    """A request as given (``{"kind", "body"}``, a bare body, or a Request) made canonical."""
-    if isinstance(request, m.Request):
-        return request
-    if not isinstance(request, Mapping):
-        raise InputError(source, "", "a JSON object: {\"kind\": ..., \"body\": ...} or a body")
-    body: Any = request
-    path = ""
-    if "body" in request and ("kind" in request or len(request) == 1):
-        body, path = request["body"], "body"
-        kind = kind or request.get("kind")
-    if not isinstance(body, Mapping):
-        raise InputError(source, path, "a JSON object (the request body)")
-    kind = kind or infer_kind(body)
-    if kind == "createBooking":
-        return read_create_booking(body, source, snapshot.zone, path)
-    if kind == "updateAppointment":
-        existing = snapshot.appointments.get(str(body.get("appointmentId", "")))
-        return read_update_appointment(body, source, snapshot.zone,
-                                       snapshot.appointment_times, existing, path)
-    raise InputError(source, "kind" if path else "", "kind 'createBooking' or "
-                     "'updateAppointment' (or a body with clientAppointmentSchedules, "
-                     "or with appointmentId and appointmentDate)", kind)
 
 
 def resolve(schedule: m.Schedule, snapshot: Snapshot, request: m.Request) -> Item:
@@ -316,15 +58,13 @@ _MINUTES: dict[int, timedelta] = {}
 # --- running ---------------------------------------------------------------------------
 
 
-def run(snapshot: Snapshot, request: object, *, now: datetime, online: bool = False,
-        ruleset: str | Path | Ruleset = "phorest", source: str = "<request>",
-        kind: str | None = None) -> Report:
+def run(snap: Snapshot, req: m.Request, *, now: datetime, online: bool, rs: Ruleset
+        ) -> Report:
+    """Check a canonical request against ``snap`` (already read under the ruleset's
+    appointment-time convention: ``Snapshot.with_times``) at ``now``."""
     if now.tzinfo is None:
         raise ValueError("now must be an aware datetime (it is always an input)")
-    rs = resolve_ruleset(ruleset)
-    snap = snapshot.with_times(rs.appointment_times)
-    req = parse_request(request, snap, source, kind)
-    checker = Checker(snap, rs, now, online or rs.online)
+    checker = Checker(snap, rs, now, online)
     items = [resolve(s, snap, req) for s in req.schedules]
     found: list[Violation] = []
     unknowns: list[Violation] = []
@@ -409,10 +149,17 @@ class Checker:
                         yield (rule, Finding(notice.message, notice.evidence), it,
                                notice.location)
 
-        exclude = frozenset({req.appointment_id}) if req.appointment_id else frozenset()
+        # Each schedule sees the branch as a rebuilt snapshot would: without the
+        # appointment an update moves, plus the request's earlier schedules (an overlay).
+        view = snap
+        if req.appointment_id and req.appointment_id in snap.appointments:
+            view = snap.with_changes(removed=(req.appointment_id,))
         cov_start, cov_end = self._cov_start, self._cov_end
         update = req.kind == "updateAppointment"
         for i, item in enumerate(items):
+            if i and items[i - 1].end is not None:
+                prior = items[i - 1]
+                view = view.with_changes((prior.as_appointment(prior.location),))
             uncovered = False
             # Only a snapshot that declares coverage can leave a day uncovered. A history
             # rule reads the booking's local day, stretched to its span.
@@ -429,9 +176,7 @@ class Checker:
                              uncovered, errors_only)
             if not steps:
                 continue
-            ctx = Context(snap, req, self.now, self.online, rs,
-                          [p.as_appointment(p.location) for p in items[:i] if p.end]
-                          if i else [], exclude)
+            ctx = Context(view, req, self.now, self.online, rs)
             location = item.schedule.location
             for step in steps:
                 ctx.options = step.options
@@ -496,7 +241,7 @@ _PRESENT: dict[int, frozenset[str]] = {}
 
 def _cov(snap: Snapshot) -> str:
     c = snap.coverage
-    start = _z(c.start) if c.start else "open"
-    end = _z(c.end) if c.end else "open"
+    start = format_utc(c.start) if c.start else "open"
+    end = format_utc(c.end) if c.end else "open"
     return f"{start} to {end}"
 

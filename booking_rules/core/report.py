@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from .._time import format_local
+from .._time import format_local, format_utc
 
 if TYPE_CHECKING:
     from .ruleset import Ruleset
@@ -77,10 +77,10 @@ class Report:
             "ruleset": self.ruleset,
             "snapshot": {
                 "branch": self.branch, "timeZone": self.zone,
-                "fetchedAt": _z(self.snapshot_fetched_at),
+                "fetchedAt": _z_or_none(self.snapshot_fetched_at),
                 "ageSeconds": self.snapshot_age_seconds,
             },
-            "now": _z(self.now),
+            "now": format_utc(self.now),
         }
 
     def to_json(self) -> str:
@@ -108,10 +108,6 @@ class Report:
         return "\n".join(lines) + "\n"
 
 
-def _z(instant: datetime | None) -> str | None:
-    return None if instant is None else instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def _age(seconds: int) -> str:
     if seconds < 120:
         return f"{seconds} s"
@@ -120,3 +116,7 @@ def _age(seconds: int) -> str:
     if seconds < 172800:
         return f"{seconds // 3600} h"
     return f"{seconds // 86400} days"
+
+
+def _z_or_none(instant: datetime | None) -> str | None:
+    return None if instant is None else format_utc(instant)

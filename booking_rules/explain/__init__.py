@@ -42,12 +42,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .._errors import InputError
-from .._time import UTC, format_local, parse_instant, wall_to_utc
+from .._time import UTC, format_local, format_utc, parse_instant, wall_to_utc
 from ..core import model as m
-from ..core.engine import Context, Item, parse_request, resolve
+from ..core.context import Context, Item
+from ..core.engine import resolve
 from ..core.report import Report, _age
 from ..core.ruleset import Ruleset, resolve_ruleset
-from ..core.snapshot import Snapshot, load_snapshot
+from ..core.snapshot import Snapshot
+from ..platforms.phorest import load_snapshot, parse_request
 from ..rules import PHOREST_CODES
 
 __all__ = [
@@ -1045,9 +1047,9 @@ class _Alternatives:
             start = it.start + delta
             end = it.schedule.end + delta if it.schedule.end is not None else None
             if self.kind == "createBooking":
-                node["startTime"] = _z(start)
+                node["startTime"] = format_utc(start)
                 if node.get("endTime") is not None and end is not None:
-                    node["endTime"] = _z(end)
+                    node["endTime"] = format_utc(end)
                 continue
             wall = self.wall(start)
             if wall is None:
@@ -1233,10 +1235,6 @@ def _days_around(day: date, reach: int) -> Iterator[date]:
     for k in range(1, reach + 1):
         yield day + timedelta(days=k)
         yield day - timedelta(days=k)
-
-
-def _z(instant: datetime) -> str:
-    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _shift(delta: timedelta) -> str:

@@ -3,7 +3,7 @@ schedule sits in the request body, and whether the body sent it at all."""
 
 from __future__ import annotations
 
-from ..core.engine import Context, Item
+from ..core.context import Context, Item
 
 
 def field_at(item: Item, name: str) -> str:

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from ..core import model as m
-from ..core.engine import Context, Item
+from ..core.context import Context, Item
 
 _DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 

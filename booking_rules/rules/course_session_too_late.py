@@ -58,7 +58,7 @@ from collections.abc import Iterator
 from datetime import datetime, time, timedelta
 
 from .._time import UTC, wall_to_utc
-from ..core.engine import Context, Item
+from ..core.context import Context, Item
 from ..core.rule import Finding, Option, Rule, Unknown
 
 

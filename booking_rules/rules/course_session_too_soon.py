@@ -53,7 +53,7 @@ from collections.abc import Iterator
 from datetime import time, timedelta
 
 from .._time import wall_to_utc
-from ..core.engine import Context, Item
+from ..core.context import Context, Item
 from ..core.rule import Finding, Rule, Unknown
 
 

@@ -44,7 +44,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 from .._time import UTC, to_local
-from ..core.engine import Context, Item
+from ..core.context import Context, Item
 from ..core.rule import Finding, Rule
 from ._body import field_at
 

@@ -49,7 +49,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .._time import wall_to_utc
-from ..core.engine import Context, Item
+from ..core.context import Context, Item
 from ..core.rule import Finding, Rule
 from ._body import field_at
 

@@ -40,7 +40,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
-from ..core.engine import Context, Item
+from ..core.context import Context, Item
 from ..core.rule import Finding, Option, Rule
 from ._capacity import usage
 

@@ -44,7 +44,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..core.engine import Context, Item
+from ..core.context import Context, Item
 from ..core.rule import Finding, Option, Rule
 from ._offer_common import (
     ZERO_MEANS_UNLIMITED_DOC,

@@ -46,7 +46,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .._time import to_local
-from ..core.engine import Context, Item
+from ..core.context import Context, Item
 from ..core.rule import Finding, Rule
 from ._offer_common import format_window, offer_evidence, offer_label, offer_of, window_matches
 

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..core.engine import Context, Item
+from ..core.context import Context, Item
 from ..core.model import SOURCE_ONLINE
 from ..core.rule import Finding, Rule
 

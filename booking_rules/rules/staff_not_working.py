@@ -41,7 +41,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
-from ..core.engine import Context, Item
+from ..core.context import Context, Item
 from ..core.rule import Finding, Rule
 
 

@@ -37,7 +37,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import timedelta
 
-from ..core.engine import Context, Item
+from ..core.context import Context, Item
 from ..core.rule import Finding, Option, Rule
 from ._body import field_at
 

@@ -60,7 +60,7 @@ import difflib
 from collections.abc import Collection, Iterator
 from typing import Any
 
-from ..core.engine import Context, Item
+from ..core.context import Context, Item
 from ..core.rule import Finding, Rule, Unknown
 from ._body import body_sent, field_at
 

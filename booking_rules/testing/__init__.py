@@ -51,6 +51,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from .. import check, find_slots, load_snapshot
+from .._time import format_utc
 from ..core.report import Report
 from ..core.ruleset import Ruleset
 from ..core.snapshot import Snapshot
@@ -119,10 +120,6 @@ def _wall(zone: ZoneInfo, day: date, minutes: int) -> datetime:
     occurrence), which is what ``fold=0`` gives."""
     clock = time(minutes // 60, minutes % 60)
     return datetime.combine(day, clock, tzinfo=zone).astimezone(UTC)
-
-
-def _z(instant: datetime) -> str:
-    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _read_times(zone: ZoneInfo, utc: bool, start: datetime, end: datetime
@@ -594,7 +591,7 @@ def _instant_text(draw: st.DrawFn, view: _View, instant: datetime) -> str:
         return instant.astimezone(UTC).isoformat(timespec="seconds")
     if style == "naive":  # read as UTC, with a warning: the most common integration bug
         return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
-    return _z(instant)
+    return format_utc(instant)
 
 
 def _maybe(draw: st.DrawFn, pool: Sequence[str]) -> str | None:
@@ -626,7 +623,7 @@ def _create_booking(draw: st.DrawFn, view: _View) -> Request:
                                      "startTime": _instant_text(draw, view, start)}
             if draw(_rarely):
                 extra = draw(st.sampled_from((0, 15, -15)))
-                sched["endTime"] = _z(start + timedelta(minutes=max(main + extra, 15)))
+                sched["endTime"] = format_utc(start + timedelta(minutes=max(main + extra, 15)))
             listed = view.services[service_id]
             for key, pool in (("roomId", list(dict.fromkeys(
                     [*listed.get("roomIds", []), *view.rooms]))),
@@ -947,7 +944,7 @@ class _Build:
     # requests
     def schedule(self, service: str, staff: str, start: datetime, **extra: Any
                  ) -> dict[str, Any]:
-        return {"serviceId": service, "staffId": staff, "startTime": _z(start), **extra}
+        return {"serviceId": service, "staffId": staff, "startTime": format_utc(start), **extra}
 
     def create(self, client: str, *schedules: dict[str, Any]) -> Request:
         return {"kind": "createBooking", "body": {

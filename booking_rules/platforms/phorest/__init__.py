@@ -1,0 +1,37 @@
+"""Phorest's third-party API: everything the core must not know.
+
+- ``read``: the wire models (pydantic) of Phorest's payloads and of the assumed shapes
+  (RULES.md §4, each marked ASSUMED), and the reading of a snapshot document into canonical
+  parts and of request bodies into canonical requests;
+- ``load``: snapshot documents from a file (memory-mapped, the history decoded by msgspec)
+  or a dict;
+- ``requests``: a request as given (``{"kind", "body"}`` or a bare body) made canonical;
+- ``check``: the whole path for one body: ruleset, reading, engine.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from ...core.engine import run
+from ...core.report import Report
+from ...core.ruleset import Ruleset, resolve_ruleset
+from ...core.snapshot import Snapshot
+from .load import load_snapshot, read_document
+from .requests import parse_request
+
+__all__ = ["check", "load_snapshot", "parse_request", "read_document"]
+
+
+def check(snapshot: Snapshot, request: object, *, now: datetime, online: bool = False,
+          ruleset: str | Path | Ruleset = "phorest", source: str = "<request>",
+          kind: str | None = None) -> Report:
+    """Every reason Phorest would refuse ``request`` (a body, ``{"kind", "body"}`` or a
+    canonical ``Request``), checked against ``snapshot`` at ``now``."""
+    if now.tzinfo is None:
+        raise ValueError("now must be an aware datetime (it is always an input)")
+    rs = resolve_ruleset(ruleset)
+    snap = snapshot.with_times(rs.appointment_times)
+    req = parse_request(request, snap, source, kind)
+    return run(snap, req, now=now, online=online or rs.online, rs=rs)

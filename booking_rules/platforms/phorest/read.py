@@ -11,7 +11,6 @@ marked ``ASSUMED`` below, so they change in one place when the real ones are con
 from __future__ import annotations
 
 import json
-from array import array
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
@@ -32,6 +31,7 @@ from ..._time import (
 )
 from ...core import model as m
 from ...core.appointments import AppointmentTable, Columns, micros_of_day
+from ...core.snapshot import SnapshotParts
 
 # --- field types -----------------------------------------------------------------------
 
@@ -601,27 +601,6 @@ def _table_from_models(items: Sequence[object], source: str) -> AppointmentTable
 def _name(first: str | None, last: str | None, fallback: str) -> str:
     name = " ".join(p for p in (first, last) if p)
     return name or fallback
-
-
-class SnapshotParts:
-    """Everything read from a snapshot document, canonical, before indexing."""
-
-    def __init__(self) -> None:
-        self.notices: list[m.Notice] = []
-        self.staff: dict[str, m.Staff] = {}
-        self.services: dict[str, m.Service] = {}
-        self.rooms: dict[str, m.Room] = {}
-        self.machines: dict[str, m.Machine] = {}
-        self.roster: list[m.RosterSlot] = []
-        self.breaks: list[m.Break] = []
-        self.table = AppointmentTable(Columns())
-        self.starts: array[int] = array("q")
-        self.ends: array[int] = array("q")
-        self.offers: dict[str, m.SpecialOffer] = {}
-        self.courses: dict[str, m.Course] = {}
-        self.course_items: dict[str, m.ClientCourseItem] = {}
-        self.clients: dict[str, m.Client] = {}
-        self.coverage = m.Coverage()
 
 
 def _put(target: dict[str, Any], key: str, value: Any, parts: SnapshotParts, where: str) -> None:
