@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from ._errors import BookingRulesError, InputError, RulesetError
 from .core.report import Report, Violation
 from .core.rule import Rule
-from .core.ruleset import Ruleset, load_ruleset
+from .core.ruleset import Ruleset
 from .core.snapshot import Snapshot
 from .explain import CorpusReport, Explanation, explain, explain_corpus
 from .platforms.phorest import load_snapshot
@@ -49,35 +49,50 @@ __all__ = [
 
 
 def check(snapshot: Snapshot, request: Any, *, now: datetime, online: bool = False,
-          ruleset: str | Path | Ruleset = "phorest", kind: str | None = None) -> Report:
-    """Every reason Phorest would refuse ``request``, checked against ``snapshot``.
+          ruleset: str | Path | Ruleset = "phorest", kind: str | None = None,
+          platform: str = "phorest") -> Report:
+    """Every reason the platform would refuse ``request``, checked against ``snapshot``.
 
     ``request`` is a createBooking or updateAppointment body, or ``{"kind", "body"}``.
     ``now`` is the instant the check runs at (aware); it is never read from the clock.
     """
-    from .platforms.phorest import check as phorest_check
+    from .platforms import get
 
-    return phorest_check(snapshot, request, now=now, online=online, ruleset=ruleset, kind=kind)
+    found: Report = get(platform).check(snapshot, request, now=now, online=online,
+                                        ruleset=ruleset, kind=kind)
+    return found
+
+
+def load_ruleset(name_or_path: str | Path, *, platform: str = "phorest") -> Ruleset:
+    """A bundled ruleset by name (``phorest``, ``phorest-online``, ``strict``) or a TOML
+    path, read with the platform's rule codes."""
+    from .core.ruleset import load_ruleset as load
+    from .platforms import table
+
+    return load(name_or_path, table(platform))
 
 
 def find_slots(snapshot: Snapshot, service_ids: Sequence[str], *, start: datetime,
                end: datetime, staff_id: str | None = None, client_id: str | None = None,
                online: bool = False, step_minutes: int | None = None, now: datetime,
                ruleset: str | Path | Ruleset = "phorest",
-               max_slots_per_day: int | None = None) -> list[Slot]:
+               max_slots_per_day: int | None = None, platform: str = "phorest") -> list[Slot]:
     """Every start on the grid in ``[start, end)`` that ``check`` would pass, per staff.
 
     Sound and complete against ``check``: the same rules decide every slot.
     """
     from ._slots import find_slots as _find
+    from .core.ruleset import resolve_ruleset
+    from .platforms import table
 
     return _find(snapshot, service_ids, start=start, end=end, staff_id=staff_id,
                  client_id=client_id, online=online, step_minutes=step_minutes, now=now,
-                 ruleset=ruleset, max_slots_per_day=max_slots_per_day)
+                 ruleset=resolve_ruleset(ruleset, table(platform)),
+                 max_slots_per_day=max_slots_per_day)
 
 
-def registry() -> dict[str, Rule]:
-    """Every rule the engine knows, by code, in documentation order."""
-    from .rules import REGISTRY
+def registry(platform: str = "phorest") -> dict[str, Rule]:
+    """Every rule the platform runs, by the platform's code, in documentation order."""
+    from .platforms import table
 
-    return dict(REGISTRY)
+    return table(platform).by_code()

@@ -4,62 +4,64 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from pathlib import Path
 
+from .core.codes import CodeTable
 from .core.rule import Rule
 
 HEADER = ("<!-- Generated from the rule's docstring by `booking-rules rules --write-docs "
           "docs/rules`. Do not edit. -->\n")
 
 
-def _kind(rule: Rule) -> str:
-    if rule.phorest:
-        return "Phorest API code"
+def _kind(rule: Rule, table: CodeTable) -> str:
+    if table.is_api(rule):
+        return f"{table.display} API code"
     if rule.notice:
         return "engine notice (raised while reading input)"
-    return "engine code (not sent by Phorest)"
+    return f"engine code (not sent by {table.display})"
 
 
-def render_rule(rule: Rule) -> str:
+def render_rule(rule: Rule, table: CodeTable) -> str:
+    """A rule's page under one platform's code."""
+    code = table.code_of(rule)
     body = rule.doc.strip().split("\n", 1)
     rest = body[1].strip() if len(body) > 1 else ""
     rows = [
-        ("Code", f"`{rule.code}`"),
-        ("Kind", _kind(rule)),
+        ("Code", f"`{code}`"),
+        ("Kind", _kind(rule, table)),
         ("Default severity", rule.severity),
         ("Applies to", "online bookings only" if rule.online_only else "every booking"),
         ("Module", f"`{rule.module}`"),
     ]
     for key, opt in rule.options.items():
         rows.append((f"Option `{key}`", f"default `{json.dumps(opt.default)}`: {opt.doc}"))
-    table = "| | |\n|---|---|\n" + "\n".join(f"| {k} | {v} |" for k, v in rows)
-    return f"# {rule.code}\n\n{rule.summary}\n\n{table}\n\n{rest}\n"
+    grid = "| | |\n|---|---|\n" + "\n".join(f"| {k} | {v} |" for k, v in rows)
+    return f"# {code}\n\n{rule.summary}\n\n{grid}\n\n{rest}\n"
 
 
-def render_index(rules: Iterable[Rule]) -> str:
+def render_index(table: CodeTable) -> str:
     lines = ["# Rule reference", "",
              "Every rule the engine runs, generated from the rule docstrings. The examples "
              "on each page are checked against the example salon "
              "(`docs/examples/queen_st_toronto.json`) at now = 2026-11-01T12:00:00Z by the "
              "test suite.", "",
              "| code | kind | severity | what it catches |", "|---|---|---|---|"]
-    for r in rules:
-        kind = "Phorest" if r.phorest else ("notice" if r.notice else "engine")
-        lines.append(f"| [`{r.code}`]({r.code}.md) | {kind} | {r.severity} | {r.summary} |")
+    for code, r in table.by_code().items():
+        kind = table.display if table.is_api(r) else ("notice" if r.notice else "engine")
+        lines.append(f"| [`{code}`]({code}.md) | {kind} | {r.severity} | {r.summary} |")
     return "\n".join(lines) + "\n"
 
 
-def expected_files(rules: Iterable[Rule]) -> dict[str, str]:
-    rules = list(rules)
-    files = {f"{r.code}.md": HEADER + render_rule(r) for r in rules}
-    files["README.md"] = HEADER + render_index(rules)
+def expected_files(table: CodeTable) -> dict[str, str]:
+    files = {f"{code}.md": HEADER + render_rule(r, table)
+             for code, r in table.by_code().items()}
+    files["README.md"] = HEADER + render_index(table)
     return files
 
 
-def write_docs(directory: Path, rules: Iterable[Rule]) -> list[Path]:
+def write_docs(directory: Path, table: CodeTable) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
-    files = expected_files(rules)
+    files = expected_files(table)
     for old in directory.glob("*.md"):
         if old.name not in files:
             old.unlink()
@@ -71,9 +73,9 @@ def write_docs(directory: Path, rules: Iterable[Rule]) -> list[Path]:
     return written
 
 
-def stale_docs(directory: Path, rules: Iterable[Rule]) -> list[str]:
+def stale_docs(directory: Path, table: CodeTable) -> list[str]:
     """Names of pages that are missing, differ from the docstrings, or have no rule."""
-    files = expected_files(rules)
+    files = expected_files(table)
     stale = [n for n, text in files.items()
              if not (directory / n).exists()
              or (directory / n).read_text(encoding="utf-8") != text]

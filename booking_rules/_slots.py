@@ -61,7 +61,6 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from operator import attrgetter
-from pathlib import Path
 from typing import Any
 
 from ._errors import InputError
@@ -71,7 +70,7 @@ from .core.context import Context
 from .core.engine import Checker, clients_without_appointments, resolve
 from .core.index import merge, subtract
 from .core.rule import Rule
-from .core.ruleset import Ruleset, resolve_ruleset
+from .core.ruleset import Ruleset
 from .core.snapshot import Snapshot
 
 __all__ = [
@@ -88,10 +87,10 @@ PLACEHOLDER_CLIENT = "(new client)"
 MAX_WINDOW = timedelta(days=31)
 DEFAULT_STEP = 15
 SOURCE = "slots"
-_NOT_WORKING = "STAFF_NOT_WORKING"
-_DOUBLE_BOOKED = "STAFF_DOUBLE_BOOKED"
-_SLOT_GRID = "ONLINE_OFF_SLOT_GRID"
-_UNKNOWN_CLIENT = "UNKNOWN_CLIENT"
+_NOT_WORKING = "staff_not_working"
+_DOUBLE_BOOKED = "staff_double_booked"
+_SLOT_GRID = "online_off_slot_grid"
+_UNKNOWN_CLIENT = "unknown_client"
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,7 +172,7 @@ def find_slots(
     online: bool = False,
     step_minutes: int | None = None,
     now: datetime,
-    ruleset: str | Path | Ruleset = "phorest",
+    ruleset: Ruleset,
     max_slots_per_day: int | None = None,
 ) -> list[Slot]:
     """Every start in ``[start, end)`` on the grid at which booking ``service_ids`` (one
@@ -194,7 +193,7 @@ def find_slots(
     """
     if now.tzinfo is None:
         raise ValueError("now must be an aware datetime (it is always an input)")
-    rs = resolve_ruleset(ruleset)
+    rs = ruleset
     snap = snapshot.with_times(rs.appointment_times)
     online = online or rs.online
     services = _services(snap, service_ids)
@@ -256,10 +255,10 @@ class _Search:
             # to fail.
             ignore=frozenset({_UNKNOWN_CLIENT}) if placeholder else frozenset())
 
-    def _in_force(self, code: str) -> Rule | None:
-        """The rule of ``code`` when this ruleset runs it at error severity, else None."""
+    def _in_force(self, name: str) -> Rule | None:
+        """The rule ``name`` when this ruleset runs it at error severity, else None."""
         for rule in self.rs.rules:
-            if rule.code == code and self.rs.severity_of(rule) == "error" and (
+            if rule.name == name and self.rs.severity_of(rule) == "error" and (
                     self.online or not rule.online_only):
                 return rule
         return None

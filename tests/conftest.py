@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 import booking_rules as br
+from booking_rules.platforms.phorest import TABLE
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE_SALON = ROOT / "docs" / "examples" / "queen_st_toronto.json"
@@ -95,8 +96,10 @@ def example_setup(source: str) -> tuple[dict[str, Any], dict[str, Any], Any]:
     options = request.pop("ruleOptions", {})
     if options:
         base = br.load_ruleset("phorest")
-        ruleset = dataclasses.replace(base, rule_options={
-            **base.rule_options,
-            **{code: {**base.rule_options.get(code, {}), **opts}
-               for code, opts in options.items()}})
+        merged = {name: dict(opts) for name, opts in base.rule_options.items()}
+        for code, opts in options.items():  # examples name rules by their Phorest code
+            rule = TABLE.rule(code)
+            assert rule is not None, code
+            merged[rule.name] = {**merged.get(rule.name, {}), **opts}
+        ruleset = dataclasses.replace(base, rule_options=merged)
     return request, doc, ruleset

@@ -23,5 +23,5 @@ def test_case(path: Path) -> None:
     report = br.check(snapshot, case["request"],
                       now=datetime.fromisoformat(case["now"].replace("Z", "+00:00")),
                       online=case.get("online", False))
-    got = {v.code for v in report.violations if v.phorest}
+    got = {v.code for v in report.violations if v.api}
     assert got == set(case["expect"]["codes"]), report.to_text()

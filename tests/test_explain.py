@@ -30,7 +30,7 @@ from booking_rules.explain import (
     load_error,
     parse_response,
 )
-from booking_rules.rules import PHOREST_CODES
+from booking_rules.platforms.phorest import API_CODES as PHOREST_CODES
 
 from .conftest import NOW, ROOT, booking, example_setup, salon_doc, sched
 
@@ -519,7 +519,7 @@ def test_undecided_when_the_snapshot_does_not_cover_the_day() -> None:
 def test_a_code_the_ruleset_does_not_run_is_said() -> None:
     base = br.load_ruleset("phorest")
     rs = dataclasses.replace(base, rules=tuple(r for r in base.rules
-                                               if r.code != "STAFF_DOUBLE_BOOKED"))
+                                               if r.name != "staff_double_booked"))
     request = failing_example("STAFF_DOUBLE_BOOKED")[0]
     ex = explain({"detail": "STAFF_DOUBLE_BOOKED"}, request, SALON, now=NOW, ruleset=rs)
     assert ex.diagnosis == "not-reproduced"

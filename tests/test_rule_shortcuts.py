@@ -32,7 +32,7 @@ import booking_rules.testing as brt
 from booking_rules.core import engine as e
 from booking_rules.core.context import Context
 from booking_rules.core.rule import CONDITIONS, NEEDS, Rule, examples
-from booking_rules.platforms.phorest import parse_request
+from booking_rules.platforms.phorest import TABLE, parse_request
 from booking_rules.rules import REGISTRY
 
 from .conftest import NOW, example_setup
@@ -98,7 +98,7 @@ def assert_timeless(snap: br.Snapshot, request: dict[str, Any], rule: Rule, *,
                              ruleset=rs)
         except br.InputError:
             continue  # moved out of what can be read (e.g. an end before its start)
-        assert _answer(moved) == first, (rule.code, delta)
+        assert _answer(moved) == first, (TABLE.code_of(rule), delta)
 
 
 # --- the conditions of silent_unless ------------------------------------------------------
@@ -131,7 +131,7 @@ def assert_silent_without_conditions(snap: br.Snapshot, request: dict[str, Any],
             if rule.silent_unless <= present or not rule.needs <= present:
                 continue
             ctx.options = rs.options_for(rule)
-            assert list(rule.check(item, ctx)) == [], (rule.code, sorted(present))
+            assert list(rule.check(item, ctx)) == [], (TABLE.code_of(rule), sorted(present))
 
 
 def _example(rule: Rule, source: str) -> tuple[br.Snapshot, dict[str, Any], Any]:
@@ -140,7 +140,7 @@ def _example(rule: Rule, source: str) -> tuple[br.Snapshot, dict[str, Any], Any]
 
 
 @pytest.mark.parametrize(("rule", "index", "example"), [
-    pytest.param(r, i, ex, id=f"{r.code}-{i}") for r, i, ex in EXAMPLES if r.timeless])
+    pytest.param(r, i, ex, id=f"{TABLE.code_of(r)}-{i}") for r, i, ex in EXAMPLES if r.timeless])
 def test_timeless_rules_answer_the_same_at_any_time(rule: Rule, index: int,
                                                     example: Any) -> None:
     snap, request, ruleset = _example(rule, example.source)
@@ -148,7 +148,7 @@ def test_timeless_rules_answer_the_same_at_any_time(rule: Rule, index: int,
 
 
 @pytest.mark.parametrize(("rule", "index", "example"), [
-    pytest.param(r, i, ex, id=f"{r.code}-{i}") for r, i, ex in EXAMPLES])
+    pytest.param(r, i, ex, id=f"{TABLE.code_of(r)}-{i}") for r, i, ex in EXAMPLES])
 def test_rules_are_silent_without_their_conditions(rule: Rule, index: int,
                                                    example: Any) -> None:
     snap, request, ruleset = _example(rule, example.source)
@@ -170,7 +170,7 @@ def test_property_timeless_and_silent(data: st.DataObject, online: bool) -> None
 
 def test_the_timeless_rules() -> None:
     """The list is a decision: a rule joins it only when it reads no time at all."""
-    assert {r.code for r in TIMELESS} == {
+    assert {TABLE.code_of(r) for r in TIMELESS} == {
         "STAFF_UNQUALIFIED", "STAFF_REQUESTED", "ROOM_UNSUITABLE", "MACHINE_UNSUITABLE",
         "SPECIAL_OFFER_STAFF_EXCLUDED", "UNKNOWN_ID", "UNKNOWN_CLIENT", "ARCHIVED_SERVICE",
         "ARCHIVED_STAFF", "OFFER_SERVICE_NOT_INCLUDED", "COURSE_NO_UNITS_LEFT",
@@ -181,7 +181,7 @@ def test_the_timeless_rules() -> None:
 # --- may_be_unknown -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("rule", RULES, ids=[r.code for r in RULES])
+@pytest.mark.parametrize("rule", RULES, ids=[TABLE.code_of(r) for r in RULES])
 def test_may_be_unknown_matches_the_check_return_type(rule: Rule) -> None:
     returns = str(rule.check.__annotations__["return"])
     assert ("Unknown" in returns) == rule.may_be_unknown, returns
@@ -206,7 +206,7 @@ def _verdicts(snap: br.Snapshot, request: Any, now: datetime, online: bool,
 
 
 @pytest.mark.parametrize(("rule", "index", "example"), [
-    pytest.param(r, i, ex, id=f"{r.code}-{i}") for r, i, ex in EXAMPLES])
+    pytest.param(r, i, ex, id=f"{TABLE.code_of(r)}-{i}") for r, i, ex in EXAMPLES])
 def test_passes_agrees_with_check_on_the_examples(rule: Rule, index: int,
                                                   example: Any) -> None:
     snap, request, ruleset = _example(rule, example.source)
@@ -231,7 +231,7 @@ def test_property_passes_agrees_with_check(data: st.DataObject, online: bool,
 
 
 def _rule(**kw: Any) -> Rule:
-    return Rule(code="X", check=lambda item, ctx: iter(()), doc="X: x", module="m.x", **kw)
+    return Rule(check=lambda item, ctx: iter(()), doc="X: x", module="m.x", **kw)
 
 
 def test_declarations_are_checked() -> None:
@@ -243,4 +243,6 @@ def test_declarations_are_checked() -> None:
         _rule(timeless=True, history=True)
     with pytest.raises(ValueError, match="timeless"):
         _rule(timeless=True, needs=frozenset({"time"}))
+    with pytest.raises(ValueError, match="unknown subject"):
+        _rule(subject="voucher")
     assert _rule(silent_unless=frozenset({"offer"}), timeless=True).timeless

@@ -8,17 +8,18 @@ import pytest
 
 import booking_rules as br
 from booking_rules.core.ruleset import bundled_rulesets
+from booking_rules.platforms.phorest import TABLE
 
 from .conftest import booking, codes, run, sched
 
-PHOREST_CODES = [c for c, r in br.registry().items() if r.phorest]
+PHOREST_CODES = list(TABLE.api_codes)
 
 
 def test_the_three_bundled_rulesets_load() -> None:
     assert bundled_rulesets() == ["phorest", "phorest-online", "strict"]
     phorest = br.load_ruleset("phorest")
-    assert {r.code for r in phorest.rules} == set(br.registry())
-    assert sorted(phorest.priority) == sorted(PHOREST_CODES)
+    assert {TABLE.code_of(r) for r in phorest.rules} == set(br.registry())
+    assert sorted(TABLE.codes[n] for n in phorest.priority) == sorted(PHOREST_CODES)
     assert br.load_ruleset("phorest-online").online is True
     assert br.load_ruleset("strict").severity_of(br.registry()["UNKNOWN_CLIENT"]) == "error"
 

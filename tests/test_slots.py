@@ -21,13 +21,12 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import booking_rules as br
-from booking_rules import InputError
+from booking_rules import InputError, find_slots
 from booking_rules._slots import (
     PLACEHOLDER_CLIENT,
     Slot,
     SlotSchedule,
     _request,
-    find_slots,
     slots_to_json,
     slots_to_phorest,
     slots_to_text,
@@ -738,7 +737,7 @@ def test_bad_datetimes_and_numbers() -> None:
 def test_pruning_only_by_rules_in_force() -> None:
     base = br.load_ruleset("phorest")
     no_double = dataclasses.replace(
-        base, rules=tuple(r for r in base.rules if r.code != "STAFF_DOUBLE_BOOKED"))
+        base, rules=tuple(r for r in base.rules if r.name != "staff_double_booked"))
     lisa = starts_of(day_slots(["svc_cut"], staff_id="stf_lisa", ruleset=no_double),
                      "stf_lisa")
     # Without STAFF_DOUBLE_BOOKED her appointments do not refuse anything: her whole
@@ -748,7 +747,7 @@ def test_pruning_only_by_rules_in_force() -> None:
         f"{h:02d}:{m:02d}" for h in range(13, 17) for m in (0, 15, 30, 45)
         if (13, 30) <= (h, m) <= (16, 45)]
     soft_roster = dataclasses.replace(base, severities={**base.severities,
-                                                        "STAFF_NOT_WORKING": "warning"})
+                                                        "staff_not_working": "warning"})
     early = find_slots(SALON, ["svc_cut"], staff_id="stf_lisa", start=z("2026-12-01T12:00:00Z"),
                        end=z("2026-12-01T14:00:00Z"), now=NOW, ruleset=soft_roster)
     # With STAFF_NOT_WORKING a warning, 07:00-08:15 local pass (before her roster).

@@ -116,8 +116,8 @@ def test_unknown_keys_are_kept_and_warned_about() -> None:
     snap = br.load_snapshot(doc)
     # A top-level key is kept in the document; an appointment row is not kept as given
     # (the history is held column by column), so its unknown field is said, once per name.
-    assert [(n.code, n.location) for n in snap.notices] == [
-        ("UNKNOWN_FIELD", "vouchers"), ("UNKNOWN_FIELD", "appointments[0].someNewField")]
+    assert [(n.rule, n.location) for n in snap.notices] == [
+        ("unknown_field", "vouchers"), ("unknown_field", "appointments[0].someNewField")]
     assert "1 of" in snap.notices[1].message
     report = br.check(snap, booking(sched("svc_cut", "stf_lisa", "2026-12-01T20:00:00Z")),
                       now=datetime(2026, 11, 1, tzinfo=UTC))

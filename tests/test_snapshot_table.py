@@ -99,8 +99,8 @@ def test_a_file_a_dict_and_the_general_read_agree(tmp_path: Path) -> None:
     with general_read_only():
         general = br.load_snapshot(doc)
     assert _view(from_file) == _view(from_dict) == _view(general)
-    assert [(n.code, n.location) for n in general.notices] == [
-        ("DUPLICATE_ID", "appointments[6]"), ("NONEXISTENT_LOCAL_TIME", "appointments[7]")]
+    assert [(n.rule, n.location) for n in general.notices] == [
+        ("duplicate_id", "appointments[6]"), ("nonexistent_local_time", "appointments[7]")]
     a1 = general.appointments["a1"]
     assert a1.start == datetime(2026, 12, 3, 16, tzinfo=UTC)
     assert general.appointments["a3"].end == datetime(2026, 12, 2, 5, 30, tzinfo=UTC)
@@ -178,9 +178,9 @@ def test_unknown_appointment_fields_are_said_once_per_name(tmp_path: Path) -> No
                    colour="red") for i in range(3)]
     appts[1]["mood"] = "calm"
     snap = br.load_snapshot(_write(tmp_path, _doc(appts)))
-    assert [(n.code, n.location, dict(n.evidence)) for n in snap.notices] == [
-        ("UNKNOWN_FIELD", "appointments[0].colour", {"field": "colour", "appointments": 3}),
-        ("UNKNOWN_FIELD", "appointments[1].mood", {"field": "mood", "appointments": 1})]
+    assert [(n.rule, n.location, dict(n.evidence)) for n in snap.notices] == [
+        ("unknown_field", "appointments[0].colour", {"field": "colour", "appointments": 3}),
+        ("unknown_field", "appointments[1].mood", {"field": "mood", "appointments": 1})]
     assert len(snap.appointments) == 3
 
 

@@ -65,8 +65,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_slots(args: argparse.Namespace) -> int:
-    from .. import load_snapshot
-    from .._slots import find_slots, slots_to_json, slots_to_phorest, slots_to_text
+    from .. import find_slots, load_snapshot
+    from .._slots import slots_to_json, slots_to_phorest, slots_to_text
 
     snapshot = load_snapshot(args.snapshot)
     ruleset = args.ruleset or ("phorest-online" if args.online else "phorest")
@@ -118,33 +118,34 @@ def parse_when(flag: str, text: str) -> datetime:
 
 def _cmd_rules(args: argparse.Namespace) -> int:
     from .._docs import render_rule, stale_docs, write_docs
-    from ..rules import REGISTRY
+    from ..platforms.phorest import TABLE
 
+    registry = TABLE.by_code()
     if args.write_docs:
-        written = write_docs(Path(args.write_docs), REGISTRY.values())
+        written = write_docs(Path(args.write_docs), TABLE)
         print(f"wrote {len(written)} pages to {args.write_docs}")
         return 0
     if args.check_docs:
-        stale = stale_docs(Path(args.check_docs), REGISTRY.values())
+        stale = stale_docs(Path(args.check_docs), TABLE)
         if stale:
             print(f"stale rule pages in {args.check_docs}: {', '.join(stale)}; run "
                   f"`booking-rules rules --write-docs {args.check_docs}`", file=sys.stderr)
             return 1
         return 0
     if args.code:
-        code = args.code.upper()
-        if code not in REGISTRY:
+        rule = TABLE.rule(args.code.upper()) or TABLE.rule(args.code)
+        if rule is None:
             import difflib
 
-            close = difflib.get_close_matches(code, list(REGISTRY), n=1)
+            close = difflib.get_close_matches(args.code.upper(), list(registry), n=1)
             hint = f" (did you mean {close[0]}?)" if close else ""
             raise InputError("rules", "CODE", f"a rule code{hint}; `booking-rules rules` "
                              "lists them", args.code)
-        sys.stdout.write(render_rule(REGISTRY[code]))
+        sys.stdout.write(render_rule(rule, TABLE))
         return 0
-    width = max(len(c) for c in REGISTRY)
-    for code, rule in REGISTRY.items():
-        kind = "phorest" if rule.phorest else ("notice " if rule.notice else "engine ")
+    width = max(len(c) for c in registry)
+    for code, rule in registry.items():
+        kind = "phorest" if TABLE.is_api(rule) else ("notice " if rule.notice else "engine ")
         print(f"{code:<{width}}  {kind}  {rule.severity:<7}  {rule.summary}")
     return 0
 

@@ -114,7 +114,7 @@ class AppointmentTable:
             for row, aid in enumerate(cols.ids):
                 if aid in seen:
                     dupes.append((row, m.Notice(
-                        "DUPLICATE_ID", f"id {aid!r} appears twice; the later entry is used",
+                        "duplicate_id", f"id {aid!r} appears twice; the later entry is used",
                         f"appointments[{row}]")))
                 seen.add(aid)
         self.notices: list[tuple[int, m.Notice]] = sorted(
@@ -156,7 +156,7 @@ class AppointmentTable:
                                            [r.shifted for r in (rs, re_) if r.shifted])
             starts[row], ends[row], shifts = read
             notices += [(row, m.Notice(
-                "NONEXISTENT_LOCAL_TIME", "a wall time in the spring-forward gap was moved "
+                "nonexistent_local_time", "a wall time in the spring-forward gap was moved "
                 f"forward by {shift}", f"appointments[{row}]")) for shift in shifts]
         # Row order: each row's own notices, then the table's (a duplicate id) after them.
         merged = sorted([(r, 0, n) for r, n in notices] + [

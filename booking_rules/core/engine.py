@@ -69,15 +69,17 @@ def run(snap: Snapshot, req: m.Request, *, now: datetime, online: bool, rs: Rule
     found: list[Violation] = []
     unknowns: list[Violation] = []
     severity_of = rs.severity_of
+    code_of, is_api = rs.table.code_of, rs.table.is_api
     for rule, outcome, item, location in checker.outcomes(req, items):
         sched = item.schedule.index if item is not None else None
         if isinstance(outcome, Unknown):
-            unknowns.append(Violation(rule.code, "unknown", outcome.reason, location, sched,
-                                      dict(outcome.evidence), "", rule.phorest))
+            unknowns.append(Violation(code_of(rule), "unknown", outcome.reason, location, sched,
+                                      dict(outcome.evidence), "", is_api(rule), rule.name))
         else:
-            found.append(Violation(rule.code, severity_of(rule), outcome.message,
+            found.append(Violation(code_of(rule), severity_of(rule), outcome.message,
                                    outcome.location or location, sched,
-                                   dict(outcome.evidence), outcome.fix, rule.phorest))
+                                   dict(outcome.evidence), outcome.fix, is_api(rule),
+                                   rule.name))
     return Report.build(found, unknowns, rs, snap, now)
 
 
@@ -90,7 +92,8 @@ class Checker:
 
     ``quiet_clients``: clients the caller found no blocking appointment of in ``snap``
     (``clients_without_appointments``): the rules silent unless the client may have one
-    are not run for them. ``ignore``: codes whose findings ``passes`` does not count.
+    are not run for them. ``ignore``: rules (by neutral name) whose findings ``passes``
+    does not count.
     """
 
     __slots__ = ("_cov_end", "_cov_start", "ignore", "now", "online", "quiet_clients", "rs",
@@ -118,7 +121,7 @@ class Checker:
         for rule, outcome, _, _ in self.outcomes(req, items, timeless, errors_only=True):
             if isinstance(outcome, Unknown):
                 return False
-            if severity_of(rule) == "error" and rule.code not in ignore:
+            if severity_of(rule) == "error" and rule.name not in ignore:
                 return False
         return True
 
@@ -132,19 +135,19 @@ class Checker:
         notice_rule = rs.notice_rule
         if timeless is not False:
             for notice in snap.notices:
-                rule = notice_rule(notice.code)
+                rule = notice_rule(notice.rule)
                 if rule is not None:
                     yield rule, Finding(notice.message, notice.evidence), None, notice.location
         if timeless is not True:
             for notice in req.notices:
-                rule = notice_rule(notice.code)
+                rule = notice_rule(notice.rule)
                 if rule is not None:
                     yield rule, Finding(notice.message, notice.evidence), None, notice.location
             for it in items:
                 if not it.schedule.notices:
                     continue
                 for notice in it.schedule.notices:
-                    rule = notice_rule(notice.code)
+                    rule = notice_rule(notice.rule)
                     if rule is not None:
                         yield (rule, Finding(notice.message, notice.evidence), it,
                                notice.location)
@@ -183,7 +186,7 @@ class Checker:
                 if uncovered and step.history:
                     yield step.rule, Unknown(
                         f"the snapshot does not cover {item.local_date} (coverage "
-                        f"{_cov(snap)}), so {step.rule.code} cannot be decided",
+                        f"{_cov(snap)}), so {step.code} cannot be decided",
                         {"coverage": _cov(snap)}), item, location
                     continue
                 for outcome in step.check(item, ctx):

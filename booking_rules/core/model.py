@@ -203,9 +203,10 @@ class Coverage:
 
 @dataclass(frozen=True, slots=True)
 class Notice:
-    """Something a reader of the input should know: a warning with a code and a place."""
+    """Something a reader of the input should know, with a place: ``rule`` is the neutral
+    name of the rule that reports it (``unknown_field``), which a platform names by code."""
 
-    code: str
+    rule: str
     message: str
     location: str
     evidence: Mapping[str, Any] = field(default_factory=dict)

@@ -26,7 +26,8 @@ class Violation:
     schedule: int | None  # index of the schedule in request order, None for the request
     evidence: dict[str, Any] = field(default_factory=dict)
     fix: str = ""
-    phorest: bool = False  # one of the nineteen codes the Phorest API answers
+    api: bool = False  # a code the platform's API itself answers (a prediction may name it)
+    rule: str = ""  # the rule's neutral name
 
     def to_dict(self) -> dict[str, Any]:
         return {"code": self.code, "severity": self.severity, "message": self.message,
@@ -45,6 +46,7 @@ class Report:
     zone: str
     now: datetime
     snapshot_fetched_at: datetime | None = None
+    platform: str = "Phorest"  # the platform the report predicts for, as reports name it
 
     @classmethod
     def build(cls, found: list[Violation], unknowns: list[Violation], ruleset: Ruleset,
@@ -54,7 +56,8 @@ class Report:
         verdict: Verdict = "FAIL" if errors else ("UNKNOWN" if unknowns else "PASS")
         return cls(verdict, errors, warnings, tuple(unknowns),
                    ruleset.predict(errors), ruleset.name, snapshot.branch.name,
-                   snapshot.zone.key, now, snapshot.coverage.fetched_at)
+                   snapshot.zone.key, now, snapshot.coverage.fetched_at,
+                   ruleset.table.display)
 
     @property
     def codes(self) -> list[str]:
@@ -95,9 +98,10 @@ class Report:
         if self.snapshot_age_seconds is not None:
             lines.append(f"  snapshot fetched {_age(self.snapshot_age_seconds)} before the check")
         if self.predicted_api_code:
-            lines.append(f"  Phorest would most likely answer: {self.predicted_api_code}")
+            lines.append(f"  {self.platform} would most likely answer: "
+                         f"{self.predicted_api_code}")
         if self.verdict == "PASS":
-            lines.append("  Nothing Phorest would refuse was found.")
+            lines.append(f"  Nothing {self.platform} would refuse was found.")
         for v in (*self.violations, *self.unknowns, *self.warnings):
             lines.append("")
             lines.append(f"{v.severity:<8} {v.code}" + (f"  at {v.location}" if v.location

@@ -12,6 +12,11 @@ if TYPE_CHECKING:
 
 Severity = Literal["error", "warning"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning")
+# What a rule checks. The engine runs a request's rules of its subject only; a rule for a
+# new subject (an order, a purchase, a client update, ...) is a new module, not an engine
+# change: the platform reads the request into a canonical one of that subject.
+Subject = Literal["booking"]
+SUBJECTS: tuple[Subject, ...] = ("booking",)
 REQUIRED_SECTIONS = ("What it checks", "Why the API refuses it", "Example", "Fix")
 
 
@@ -85,14 +90,18 @@ CONDITIONS: dict[str, str] = {
 
 @dataclass(frozen=True)
 class Rule:
-    """A rule: declared in its own module, listed once in the registry."""
+    """A rule: declared in its own module, listed once in the registry.
 
-    code: str
+    Its identity is neutral, its module's name (``staff_double_booked``). Each platform
+    names it with a code of its own in one table (``booking_rules.core.codes``), as
+    ruff keys each upstream linter's codes: ``STAFF_DOUBLE_BOOKED`` for Phorest.
+    """
+
     check: Check
     doc: str
     module: str
     severity: Severity = "error"
-    phorest: bool = False  # one of the nineteen Phorest codes
+    subject: Subject = "booking"
     options: Mapping[str, Option] = field(default_factory=dict)
     # What the rule needs resolved before it can run: a known service, staff, the time blocks.
     needs: frozenset[str] = frozenset({"service", "staff"})
@@ -116,9 +125,11 @@ class Rule:
         for name, given, known in (("needs", self.needs, NEEDS),
                                    ("silent_unless", self.silent_unless, CONDITIONS)):
             if not given <= known.keys():
-                raise ValueError(f"{self.code}: unknown {name} {sorted(given - known.keys())}")
+                raise ValueError(f"{self.name}: unknown {name} {sorted(given - known.keys())}")
         if self.timeless and (self.history or "time" in self.needs):
-            raise ValueError(f"{self.code}: a timeless rule cannot read history or time")
+            raise ValueError(f"{self.name}: a timeless rule cannot read history or time")
+        if self.subject not in SUBJECTS:
+            raise ValueError(f"{self.name}: unknown subject {self.subject!r}")
 
     @property
     def name(self) -> str:

@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from .._errors import RulesetError
+from .codes import CodeTable
 from .rule import SEVERITIES, Check, Rule, Severity
 
-_TOP_KEYS = {"name", "description", "extends", "online", "appointment_times", "select",
-             "ignore", "priority", "severity", "options", "rules"}
+_TOP_KEYS = {"name", "description", "platform", "extends", "online", "appointment_times",
+             "select", "ignore", "priority", "severity", "options", "rules"}
 ENGINE_OPTIONS: dict[str, tuple[Any, str]] = {
     "reserved_holds_block": (True, "RESERVED holds block staff, client, room and machine "
                              "like ACTIVE appointments (Phorest: they do)."),
@@ -41,29 +42,47 @@ class Step:
     check: Check
     options: Mapping[str, Any]
     history: bool
+    code: str  # the platform's code for the rule
 
 
 @dataclass(frozen=True)
 class Ruleset:
+    """Which rules run, at which severity, with which options, under one platform's
+    codes. Severities, options and priority are keyed by the rules' neutral names."""
+
     name: str
     source: str
-    rules: tuple[Rule, ...]  # selected, registry order
+    table: CodeTable
+    rules: tuple[Rule, ...]  # selected, table order
     severities: Mapping[str, Severity] = field(default_factory=dict)
     rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
-    priority: tuple[str, ...] = ()
+    priority: tuple[str, ...] = ()  # neutral names
     online: bool = False
     appointment_times: str = "local"
     reserved_holds_block: bool = True
     description: str = ""
+    # Built once at construction, never lazily: a ruleset is shared by the threads of a
+    # server, and a table filled on first use by two threads at once can lose entries.
     _rank: dict[str, int] = field(default_factory=dict, init=False, compare=False,
                                   repr=False)
-    _runnable: dict[str, tuple[Rule, ...]] = field(default_factory=dict, init=False,
-                                                   compare=False,
-                                                   repr=False)
-    _steps: dict[tuple[bool, frozenset[str], bool | None, bool, bool], tuple[Step, ...]] = field(
-        default_factory=dict, init=False, compare=False, repr=False)
     _notice_rules: dict[str, Rule] = field(default_factory=dict, init=False, compare=False,
                                            repr=False)
+    # Memoized look-ups: a lost race only computes the same tuple twice.
+    _runnable: dict[str, tuple[Rule, ...]] = field(default_factory=dict, init=False,
+                                                   compare=False, repr=False)
+    _steps: dict[tuple[bool, frozenset[str], bool | None, bool, bool], tuple[Step, ...]] = field(
+        default_factory=dict, init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._rank.update((name, i) for i, name in enumerate(self.priority))
+        self._notice_rules.update((r.name, r) for r in self.rules if r.notice)
+
+    @property
+    def platform(self) -> str:
+        return self.table.platform
+
+    def code_of(self, rule: Rule) -> str:
+        return self.table.code_of(rule)
 
     def runnable(self, online: bool) -> tuple[Rule, ...]:
         """The selected rules a schedule runs (notice rules only report input notices)."""
@@ -77,7 +96,7 @@ class Ruleset:
 
     def steps(self, online: bool, present: frozenset[str], timeless: bool | None = None,
               uncovered: bool = False, errors_only: bool = False) -> tuple[Step, ...]:
-        """The runnable rules to run on a schedule, in registry order: those whose
+        """The runnable rules to run on a schedule, in table order: those whose
         ``needs`` are all in ``present`` and whose ``silent_unless`` conditions are too
         (or, on an ``uncovered`` day, that read history: they answer UNKNOWN).
 
@@ -88,7 +107,7 @@ class Ruleset:
         cached = self._steps.get(key)
         if cached is None:
             cached = tuple(
-                Step(r, r.check, self.options_for(r), r.history)
+                Step(r, r.check, self.options_for(r), r.history, self.code_of(r))
                 for r in self.runnable(online)
                 if r.needs <= present
                 and (r.silent_unless <= present or (uncovered and r.history))
@@ -99,26 +118,23 @@ class Ruleset:
         return cached
 
     def severity_of(self, rule: Rule) -> Severity:
-        return self.severities.get(rule.code, rule.severity)
+        return self.severities.get(rule.name, rule.severity)
 
     def options_for(self, rule: Rule) -> Mapping[str, Any]:
-        return self.rule_options.get(rule.code, {})
+        return self.rule_options.get(rule.name, {})
 
-    def notice_rule(self, code: str) -> Rule | None:
-        if not self._notice_rules:
-            self._notice_rules.update((r.code, r) for r in self.rules if r.notice)
-        return self._notice_rules.get(code)
+    def notice_rule(self, name: str) -> Rule | None:
+        """The selected rule that reports notices of ``name`` (a rule's neutral name)."""
+        return self._notice_rules.get(name)
 
     def predict(self, errors: Iterable[Any]) -> str | None:
         """The code the API most likely answers: first failing schedule, then priority."""
         rank = self._rank
-        if not rank and self.priority:
-            rank.update((code, i) for i, code in enumerate(self.priority))
-        candidates = [v for v in errors if v.phorest]
+        candidates = [v for v in errors if v.api]
         if not candidates:
             return None
         best = min(candidates, key=lambda v: (
-            v.schedule if v.schedule is not None else -1, rank.get(v.code, len(rank))))
+            v.schedule if v.schedule is not None else -1, rank.get(v.rule, len(rank))))
         return str(best.code)
 
 
@@ -127,14 +143,21 @@ def _suggest(word: str, options: Iterable[str]) -> str:
     return f" (did you mean {close[0]}?)" if close else ""
 
 
-def _codes(value: object, key: str, known: Mapping[str, Rule], src: str) -> list[str]:
+def _codes(value: object, key: str, table: CodeTable, src: str) -> list[str]:
+    """The neutral names of the rules a list names by code (or renamed code, or name);
+    ``ALL`` stays ``ALL``."""
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise RulesetError(src, f"`{key}` must be a list of rule codes")
-    for code in value:
-        if code != "ALL" and code not in known:
-            raise RulesetError(src, f"`{key}` names unknown rule code {code!r}"
-                               f"{_suggest(code, known)}")
-    return list(value)
+    return ["ALL" if code == "ALL" else _rule(code, f"`{key}` names", table, src).name
+            for code in value]
+
+
+def _rule(code: str, where: str, table: CodeTable, src: str) -> Rule:
+    rule = table.rule(code)
+    if rule is None:
+        raise RulesetError(src, f"{where} unknown rule code {code!r}"
+                           f"{_suggest(code, table.by_code())}")
+    return rule
 
 
 def _read(path: Path, seen: Sequence[str] = ()) -> dict[str, Any]:
@@ -179,31 +202,31 @@ def _locate(name: str, relative_to: Path | None = None) -> Path:
     return path
 
 
-def load_ruleset(name_or_path: str | Path) -> Ruleset:
-    """A bundled ruleset by name (``phorest``, ``phorest-online``, ``strict``) or a TOML path."""
-    from ..rules import REGISTRY
-
+def load_ruleset(name_or_path: str | Path, table: CodeTable) -> Ruleset:
+    """A bundled ruleset by name (``phorest``, ``phorest-online``, ``strict``) or a TOML
+    path, naming rules by ``table``'s codes."""
     path = _locate(str(name_or_path))
     src = str(path)
     data = _read(path)
-    known = REGISTRY
-    select = _codes(data.get("select", ["ALL"]), "select", known, src)
-    ignore = set(_codes(data.get("ignore", []), "ignore", known, src))
-    chosen = [r for r in known.values() if ("ALL" in select or r.code in select)
-              and r.code not in ignore]
+    platform = data.get("platform", table.platform)
+    if platform != table.platform:
+        raise RulesetError(src, f"this ruleset is for platform {platform!r}, not "
+                           f"{table.platform!r}")
+    select = _codes(data.get("select", ["ALL"]), "select", table, src)
+    ignore = set(_codes(data.get("ignore", []), "ignore", table, src))
+    chosen = [r for r in table.rules.values() if ("ALL" in select or r.name in select)
+              and r.name not in ignore]
 
     severities: dict[str, Severity] = {}
     sev = data.get("severity", {})
     if not isinstance(sev, dict):
         raise RulesetError(src, "`severity` must be a table of CODE = \"error\"|\"warning\"")
     for code, value in sev.items():
-        if code not in known:
-            raise RulesetError(src, f"[severity] names unknown rule code {code!r}"
-                               f"{_suggest(code, known)}")
+        rule = _rule(code, "[severity] names", table, src)
         if value not in SEVERITIES:
             raise RulesetError(src, f"[severity] {code} must be \"error\" or \"warning\", "
                                f"got {value!r}")
-        severities[code] = value
+        severities[rule.name] = value
 
     engine_opts = data.get("options", {})
     for key, value in engine_opts.items():
@@ -215,13 +238,14 @@ def load_ruleset(name_or_path: str | Path) -> Ruleset:
                                f"{type(ENGINE_OPTIONS[key][0]).__name__}")
 
     rule_options: dict[str, dict[str, Any]] = {}
-    for rule in known.values():
-        rule_options[rule.code] = {k: o.default for k, o in rule.options.items()}
+    for rule in table.rules.values():
+        rule_options[rule.name] = {k: o.default for k, o in rule.options.items()}
     for code, opts in data.get("rules", {}).items():
-        if code not in known:
+        found = table.rule(code)
+        if found is None:
             raise RulesetError(src, f"[rules.{code}] names an unknown rule code"
-                               f"{_suggest(code, known)}")
-        rule = known[code]
+                               f"{_suggest(code, table.by_code())}")
+        rule = found
         if not isinstance(opts, dict):
             raise RulesetError(src, f"[rules.{code}] must be a table of options")
         for key, value in opts.items():
@@ -232,9 +256,9 @@ def load_ruleset(name_or_path: str | Path) -> Ruleset:
             if not rule.options[key].accepts(value):
                 raise RulesetError(src, f"[rules.{code}] {key} must be a "
                                    f"{type(rule.options[key].default).__name__}, got {value!r}")
-            rule_options[code][key] = value
+            rule_options[rule.name][key] = value
 
-    priority = _codes(data.get("priority", []), "priority", known, src)
+    priority = _codes(data.get("priority", []), "priority", table, src)
     times = data.get("appointment_times", "local")
     if times not in ("local", "utc"):
         raise RulesetError(src, f"appointment_times must be \"local\" or \"utc\", got {times!r}")
@@ -242,20 +266,29 @@ def load_ruleset(name_or_path: str | Path) -> Ruleset:
     if not isinstance(online, bool):
         raise RulesetError(src, "online must be true or false")
     return Ruleset(
-        name=str(data.get("name", path.stem)), source=src, rules=tuple(chosen),
+        name=str(data.get("name", path.stem)), source=src, table=table, rules=tuple(chosen),
         severities=severities, rule_options=rule_options, priority=tuple(priority),
         online=online, appointment_times=times,
         reserved_holds_block=bool(engine_opts.get("reserved_holds_block", True)),
         description=str(data.get("description", "")))
 
 
-_CACHE: dict[str, Ruleset] = {}
+# Loaded rulesets by file and platform. A file is re-read when it changes (its size or
+# modification time), so a long-running server never checks with a stale ruleset.
+_CACHE: dict[tuple[str, str], tuple[tuple[int, int], Ruleset]] = {}
 
 
-def resolve_ruleset(ruleset: str | Path | Ruleset) -> Ruleset:
+def resolve_ruleset(ruleset: str | Path | Ruleset, table: CodeTable) -> Ruleset:
     if isinstance(ruleset, Ruleset):
         return ruleset
-    key = str(ruleset)
-    if key not in _CACHE:
-        _CACHE[key] = load_ruleset(key)
-    return _CACHE[key]
+    path = _locate(str(ruleset))
+    try:
+        st = path.stat()
+        stamp = (st.st_mtime_ns, st.st_size)
+    except OSError:
+        return load_ruleset(path, table)  # for its precise message
+    key = (str(path.resolve()), table.platform)
+    found = _CACHE.get(key)
+    if found is None or found[0] != stamp:
+        found = _CACHE[key] = (stamp, load_ruleset(path, table))
+    return found[1]

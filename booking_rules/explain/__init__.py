@@ -50,7 +50,8 @@ from ..core.report import Report, _age
 from ..core.ruleset import Ruleset, resolve_ruleset
 from ..core.snapshot import Snapshot
 from ..platforms.phorest import load_snapshot, parse_request
-from ..rules import PHOREST_CODES
+from ..platforms.phorest.codes import API_CODES as PHOREST_CODES
+from ..platforms.phorest.codes import TABLE
 
 __all__ = [
     "AXES",
@@ -408,7 +409,7 @@ class _Case:
     def __init__(self, snap: Snapshot, request: Any, report: Report,
                  response: ParsedResponse, now: datetime, online: bool,
                  ruleset: str | Path | Ruleset) -> None:
-        self.rs = resolve_ruleset(ruleset)
+        self.rs = resolve_ruleset(ruleset, TABLE)
         self.snap_given = snap
         self.snap = snap.with_times(self.rs.appointment_times)
         self.request = request
@@ -481,7 +482,7 @@ class _Case:
         code = self.response.code or ""
         report = self.report
         firing = [v for v in report.violations if v.code == code]
-        phorest = [v for v in report.violations if v.phorest]
+        phorest = [v for v in report.violations if v.api]
         unknown = [v for v in report.unknowns if v.code == code]
         notes = self.status_note() + self.ruleset_note(code)
         evidence: list[dict[str, Any]]
@@ -563,7 +564,7 @@ class _Case:
                 f"HTTP {st}.)")
 
     def ruleset_note(self, code: str) -> str:
-        rule = next((r for r in self.rs.rules if r.code == code), None)
+        rule = next((r for r in self.rs.rules if self.rs.code_of(r) == code), None)
         if rule is None:
             return f" The ruleset {self.rs.name} does not run {code}."
         if self.rs.severity_of(rule) != "error":
@@ -876,17 +877,17 @@ class _Case:
                 text += (f" {resp.code} is {CATEGORIES[resp.code]}; this body names no "
                          "specific code.")
             text += self.check_says()
-            evidence = [v.to_dict() for v in report.violations if v.phorest]
+            evidence = [v.to_dict() for v in report.violations if v.api]
             remedies = [{"action": "keep the raw body and report the code, so it can be "
                                    "modelled (a rule, or the ruleset's priority)"}]
             remedies += [{"action": f} for f in dict.fromkeys(
-                v.fix for v in report.violations if v.phorest and v.fix)]
+                v.fix for v in report.violations if v.api and v.fix)]
         else:
             # A bare 400 is what Phorest answers for invalid booking data (an unknown id
             # inside the body): the engine's own codes come first here.
-            found = sorted(report.violations, key=lambda v: v.phorest)
+            found = sorted(report.violations, key=lambda v: v.api)
             text = f"{head} It names none of Phorest's booking codes."
-            if found and not found[0].phorest:
+            if found and not found[0].api:
                 engine = list(dict.fromkeys(v.code for v in found))
                 text += f" The check finds {_and(engine)}: {found[0].message}"
             else:

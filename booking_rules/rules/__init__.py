@@ -1,8 +1,11 @@
-"""The rule registry: one explicit table from code to rule, in documentation order.
+"""The rule registry: one explicit table of every rule, by its neutral name, in
+documentation order.
 
 Every rule lives in its own module, named after the bad pattern it catches; its module
-docstring is its documentation (`booking-rules rules CODE`, `docs/rules/CODE.md`).
-To add a rule: write the module, add it to ``_MODULES`` below, run
+docstring is its documentation (`booking-rules rules CODE`, `docs/rules/CODE.md`). A rule's
+identity is that name; each platform names the rules it runs with codes of its own, in one
+table (``booking_rules.platforms.<name>.codes``). To add a rule: write the module, add it to
+``_MODULES`` below and to each platform's table that runs it, and run
 ``booking-rules rules --write-docs docs/rules``.
 """
 
@@ -12,55 +15,56 @@ from importlib import import_module
 
 from ..core.rule import Rule
 
-# The nineteen Phorest codes first (RULES.md §3), then the engine's own (RULES.md §5).
+# The rules behind Phorest's nineteen codes first (RULES.md §3), then the engine's own
+# (RULES.md §5), then the time warnings (§1) and the notices raised while reading input.
 _MODULES = (
-    # Phorest codes
-    "staff_unqualified",  # STAFF_UNQUALIFIED
-    "requested_staff_changed",  # STAFF_REQUESTED
-    "client_already_booked",  # CLIENT_ALREADY_BOOKED_THIS_TIME
-    "staff_not_working",  # STAFF_NOT_WORKING
-    "staff_double_booked",  # STAFF_DOUBLE_BOOKED
-    "room_over_capacity",  # EXCEEDED_ROOM_CAPACITY
-    "room_unsuitable",  # ROOM_UNSUITABLE
-    "machine_double_booked",  # MACHINE_DOUBLE_BOOKED
-    "machine_unsuitable",  # MACHINE_UNSUITABLE
-    "service_twice_same_day",  # SERVICE_ALREADY_BOOKED_THIS_DAY
-    "second_online_booking_same_day",  # INTERNET_BOOKING_ALREADY_BOOKED
-    "course_session_too_soon",  # MIN_DAYS_BETWEEN_SESSIONS_NOT_EXCEEDED
-    "course_session_too_late",  # MAX_DAYS_BETWEEN_SESSIONS_EXCEEDED
-    "offer_before_start_date",  # SPECIAL_OFFER_BEFORE_START_DATE
-    "offer_after_end_date",  # SPECIAL_OFFER_AFTER_END_DATE
-    "offer_outside_allowed_time",  # SPECIAL_OFFER_NOT_ALLOWED_TIME
-    "offer_max_concurrent",  # SPECIAL_OFFER_MAX_CONCURRENT_EXCEEDED
-    "offer_max_per_day",  # SPECIAL_OFFER_MAX_PER_DAY_EXCEEDED
-    "offer_staff_excluded",  # SPECIAL_OFFER_STAFF_EXCLUDED
-    # The engine's own codes
-    "unknown_id",  # UNKNOWN_ID
-    "unknown_client",  # UNKNOWN_CLIENT
-    "archived_service",  # ARCHIVED_SERVICE
-    "archived_staff",  # ARCHIVED_STAFF
-    "offer_wrong_service",  # OFFER_SERVICE_NOT_INCLUDED
-    "course_expired",  # COURSE_EXPIRED
-    "course_used_up",  # COURSE_NO_UNITS_LEFT
-    "course_item_mismatch",  # COURSE_ITEM_MISMATCH
-    "stale_version",  # STALE_VERSION
-    "start_in_past",  # START_IN_PAST
-    "addon_booked_alone",  # ADDON_ONLY_SERVICE_ALONE
-    "online_service_disabled",  # ONLINE_SERVICE_DISABLED (online only)
-    "online_staff_hidden",  # ONLINE_STAFF_HIDDEN (online only)
-    "online_short_notice",  # ONLINE_SHORT_NOTICE (online only)
-    "online_off_slot_grid",  # ONLINE_OFF_SLOT_GRID (online only)
-    "online_gap_too_small",  # ONLINE_MIN_GAP (online only)
+    # Behind the Phorest codes
+    "staff_unqualified",
+    "requested_staff_changed",
+    "client_already_booked",
+    "staff_not_working",
+    "staff_double_booked",
+    "room_over_capacity",
+    "room_unsuitable",
+    "machine_double_booked",
+    "machine_unsuitable",
+    "service_twice_same_day",
+    "second_online_booking_same_day",
+    "course_session_too_soon",
+    "course_session_too_late",
+    "offer_before_start_date",
+    "offer_after_end_date",
+    "offer_outside_allowed_time",
+    "offer_max_concurrent",
+    "offer_max_per_day",
+    "offer_staff_excluded",
+    # The engine's own checks
+    "unknown_id",
+    "unknown_client",
+    "archived_service",
+    "archived_staff",
+    "offer_wrong_service",
+    "course_expired",
+    "course_used_up",
+    "course_item_mismatch",
+    "stale_version",
+    "start_in_past",
+    "addon_booked_alone",
+    "online_service_disabled",
+    "online_staff_hidden",
+    "online_short_notice",
+    "online_off_slot_grid",
+    "online_gap_too_small",
     # Time warnings (RULES.md §1) and notices raised while reading input
-    "time_without_offset",  # TIME_WITHOUT_OFFSET
-    "local_time_sent_as_utc",  # LIKELY_LOCAL_TIME_SENT_AS_UTC
-    "end_time_differs_from_duration",  # END_TIME_DIFFERS_FROM_DURATION
-    "nonexistent_local_time",  # NONEXISTENT_LOCAL_TIME
-    "ambiguous_local_time",  # AMBIGUOUS_LOCAL_TIME
-    "unknown_field",  # UNKNOWN_FIELD
-    "deprecated_schedules",  # DEPRECATED_SCHEDULES
-    "duplicate_id",  # DUPLICATE_ID
-    "break_without_resource",  # BREAK_WITHOUT_RESOURCE
+    "time_without_offset",
+    "local_time_sent_as_utc",
+    "end_time_differs_from_duration",
+    "nonexistent_local_time",
+    "ambiguous_local_time",
+    "unknown_field",
+    "deprecated_schedules",
+    "duplicate_id",
+    "break_without_resource",
 )
 
 
@@ -68,11 +72,10 @@ def _load() -> dict[str, Rule]:
     table: dict[str, Rule] = {}
     for name in _MODULES:
         rule: Rule = import_module(f"{__name__}.{name}").RULE
-        if rule.code in table:
-            raise RuntimeError(f"rule code {rule.code} is registered twice")
-        table[rule.code] = rule
+        if rule.name != name:
+            raise RuntimeError(f"rule module {name} declares the rule of {rule.module}")
+        table[name] = rule
     return table
 
 
 REGISTRY: dict[str, Rule] = _load()
-PHOREST_CODES = tuple(code for code, rule in REGISTRY.items() if rule.phorest)

@@ -70,6 +70,6 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
     )
 
 
-RULE = Rule(code="ADDON_ONLY_SERVICE_ALONE", check=check, doc=__doc__ or "",
+RULE = Rule(check=check, doc=__doc__ or "",
             module=__name__, severity="error", needs=frozenset({"service"}),
             silent_unless=frozenset({"addon"}), timeless=True)

@@ -67,6 +67,6 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
     )
 
 
-RULE = Rule(code="ARCHIVED_SERVICE", check=check, doc=__doc__ or "", module=__name__,
+RULE = Rule(check=check, doc=__doc__ or "", module=__name__,
             severity="error", options=OPTIONS, needs=frozenset({"service"}),
             silent_unless=frozenset({"archived"}), timeless=True)

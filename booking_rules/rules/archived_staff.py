@@ -65,6 +65,6 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
     )
 
 
-RULE = Rule(code="ARCHIVED_STAFF", check=check, doc=__doc__ or "", module=__name__,
+RULE = Rule(check=check, doc=__doc__ or "", module=__name__,
             severity="error", options=OPTIONS, needs=frozenset({"staff"}),
             silent_unless=frozenset({"archived"}), timeless=True)

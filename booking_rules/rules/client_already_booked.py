@@ -55,6 +55,6 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
         )
 
 
-RULE = Rule(code="CLIENT_ALREADY_BOOKED_THIS_TIME", check=check, doc=__doc__ or "",
-            module=__name__, phorest=True, history=True, needs=frozenset({"time"}),
+RULE = Rule(check=check, doc=__doc__ or "",
+            module=__name__, history=True, needs=frozenset({"time"}),
             silent_unless=frozenset({"client"}))

@@ -83,5 +83,5 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
         )
 
 
-RULE = Rule(code="COURSE_EXPIRED", check=check, doc=__doc__ or "", module=__name__,
+RULE = Rule(check=check, doc=__doc__ or "", module=__name__,
             severity="error", needs=frozenset(), silent_unless=frozenset({"course"}))

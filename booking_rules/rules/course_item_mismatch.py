@@ -74,6 +74,6 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
         )
 
 
-RULE = Rule(code="COURSE_ITEM_MISMATCH", check=check, doc=__doc__ or "", module=__name__,
+RULE = Rule(check=check, doc=__doc__ or "", module=__name__,
             severity="error", needs=frozenset(), silent_unless=frozenset({"course"}),
             timeless=True)

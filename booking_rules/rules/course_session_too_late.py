@@ -107,8 +107,8 @@ def check(item: Item, ctx: Context) -> Iterator[Finding | Unknown]:
     )
 
 
-RULE = Rule(code="MAX_DAYS_BETWEEN_SESSIONS_EXCEEDED", check=check, doc=__doc__ or "",
-            module=__name__, phorest=True, history=True, needs=frozenset(), may_be_unknown=True,
+RULE = Rule(check=check, doc=__doc__ or "",
+            module=__name__, history=True, needs=frozenset(), may_be_unknown=True,
             silent_unless=frozenset({"course"}),
             options={"assume_first_session": Option(
                 True, "When no earlier session of the client course is in the snapshot and "

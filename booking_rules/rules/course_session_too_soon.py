@@ -105,6 +105,6 @@ def check(item: Item, ctx: Context) -> Iterator[Finding | Unknown]:
              "minDaysBetweenSessions": minimum})
 
 
-RULE = Rule(code="MIN_DAYS_BETWEEN_SESSIONS_NOT_EXCEEDED", check=check, doc=__doc__ or "",
-            module=__name__, phorest=True, history=True, needs=frozenset(), may_be_unknown=True,
+RULE = Rule(check=check, doc=__doc__ or "",
+            module=__name__, history=True, needs=frozenset(), may_be_unknown=True,
             silent_unless=frozenset({"course"}))

@@ -44,5 +44,5 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
     return iter(())  # the engine reports the notices raised while the input was read
 
 
-RULE = Rule(code="DEPRECATED_SCHEDULES", check=check, doc=__doc__ or "", module=__name__,
+RULE = Rule(check=check, doc=__doc__ or "", module=__name__,
             severity="warning", needs=frozenset(), notice=True)

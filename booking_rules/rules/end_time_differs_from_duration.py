@@ -81,6 +81,6 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
     )
 
 
-RULE = Rule(code="END_TIME_DIFFERS_FROM_DURATION", check=check, doc=__doc__ or "",
+RULE = Rule(check=check, doc=__doc__ or "",
             module=__name__, severity="warning", needs=frozenset({"service", "staff"}),
             silent_unless=frozenset({"end"}))

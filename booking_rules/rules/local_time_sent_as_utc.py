@@ -91,5 +91,5 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
     )
 
 
-RULE = Rule(code="LIKELY_LOCAL_TIME_SENT_AS_UTC", check=check, doc=__doc__ or "",
+RULE = Rule(check=check, doc=__doc__ or "",
             module=__name__, severity="warning", needs=frozenset({"staff", "time"}))

@@ -100,8 +100,8 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
 
 
 RULE = Rule(
-    code="MACHINE_DOUBLE_BOOKED", check=check, doc=__doc__ or "", module=__name__,
-    phorest=True, history=True, needs=frozenset({"service", "time"}),
+    check=check, doc=__doc__ or "", module=__name__, history=True,
+    needs=frozenset({"service", "time"}),
     silent_unless=frozenset({"machine"}),
     options={"without_machine_id": Option(
         "any", "With no machineId: \"any\" (a listed machine must be free) or \"all\" "

@@ -52,6 +52,6 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
             fix=f"use one of {', '.join(service.machine_ids)}")
 
 
-RULE = Rule(code="MACHINE_UNSUITABLE", check=check, doc=__doc__ or "", module=__name__,
-            phorest=True, needs=frozenset({"service"}), silent_unless=frozenset({"machine"}),
+RULE = Rule(check=check, doc=__doc__ or "", module=__name__, needs=frozenset({"service"}),
+            silent_unless=frozenset({"machine"}),
             timeless=True)

@@ -64,5 +64,5 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
     )
 
 
-RULE = Rule(code="SPECIAL_OFFER_BEFORE_START_DATE", check=check, doc=__doc__ or "",
-            module=__name__, phorest=True, needs=frozenset(), silent_unless=frozenset({"offer"}))
+RULE = Rule(check=check, doc=__doc__ or "",
+            module=__name__, needs=frozenset(), silent_unless=frozenset({"offer"}))

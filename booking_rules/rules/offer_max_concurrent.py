@@ -85,7 +85,7 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
     )
 
 
-RULE = Rule(code="SPECIAL_OFFER_MAX_CONCURRENT_EXCEEDED", check=check, doc=__doc__ or "",
-            module=__name__, phorest=True, history=True, needs=frozenset({"time"}),
+RULE = Rule(check=check, doc=__doc__ or "",
+            module=__name__, history=True, needs=frozenset({"time"}),
             silent_unless=frozenset({"offer"}),
             options={"zero_means_unlimited": Option(False, ZERO_MEANS_UNLIMITED_DOC)})

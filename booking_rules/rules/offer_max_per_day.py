@@ -79,7 +79,7 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
     )
 
 
-RULE = Rule(code="SPECIAL_OFFER_MAX_PER_DAY_EXCEEDED", check=check, doc=__doc__ or "",
-            module=__name__, phorest=True, history=True, needs=frozenset(),
+RULE = Rule(check=check, doc=__doc__ or "",
+            module=__name__, history=True, needs=frozenset(),
             silent_unless=frozenset({"offer"}),
             options={"zero_means_unlimited": Option(False, ZERO_MEANS_UNLIMITED_DOC)})

@@ -70,5 +70,5 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
     )
 
 
-RULE = Rule(code="SPECIAL_OFFER_NOT_ALLOWED_TIME", check=check, doc=__doc__ or "",
-            module=__name__, phorest=True, needs=frozenset(), silent_unless=frozenset({"offer"}))
+RULE = Rule(check=check, doc=__doc__ or "",
+            module=__name__, needs=frozenset(), silent_unless=frozenset({"offer"}))

@@ -60,6 +60,6 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
     )
 
 
-RULE = Rule(code="SPECIAL_OFFER_STAFF_EXCLUDED", check=check, doc=__doc__ or "",
-            module=__name__, phorest=True, needs=frozenset({"staff"}),
+RULE = Rule(check=check, doc=__doc__ or "",
+            module=__name__, needs=frozenset({"staff"}),
             silent_unless=frozenset({"offer"}), timeless=True)

@@ -69,6 +69,6 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
     )
 
 
-RULE = Rule(code="OFFER_SERVICE_NOT_INCLUDED", check=check, doc=__doc__ or "",
+RULE = Rule(check=check, doc=__doc__ or "",
             module=__name__, severity="error", needs=frozenset(),
             silent_unless=frozenset({"offer"}), timeless=True)

@@ -90,7 +90,7 @@ def _finding(ctx: Context, staff_id: str, start: datetime, end: datetime, other:
     )
 
 
-RULE = Rule(code="ONLINE_MIN_GAP", check=check, doc=__doc__ or "", module=__name__,
+RULE = Rule(check=check, doc=__doc__ or "", module=__name__,
             online_only=True, history=True, needs=frozenset({"service", "time"}),
             options={"minutes": Option(0, "The smallest gap, in minutes, an online booking "
                                           "may leave beside a neighbouring appointment of "

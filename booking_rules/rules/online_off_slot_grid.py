@@ -87,7 +87,7 @@ def _clock(minutes: int, local: datetime | None = None) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-RULE = Rule(code="ONLINE_OFF_SLOT_GRID", check=check, doc=__doc__ or "", module=__name__,
+RULE = Rule(check=check, doc=__doc__ or "", module=__name__,
             online_only=True, needs=frozenset(),
             options={"interval_minutes": Option(15, "The online slot interval in minutes; "
                                                     "starts are multiples of it after "

@@ -55,6 +55,6 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
     )
 
 
-RULE = Rule(code="ONLINE_SERVICE_DISABLED", check=check, doc=__doc__ or "",
+RULE = Rule(check=check, doc=__doc__ or "",
             module=__name__, severity="error", online_only=True,
             needs=frozenset({"service"}), silent_unless=frozenset({"not_online"}), timeless=True)

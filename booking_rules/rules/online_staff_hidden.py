@@ -54,6 +54,6 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
     )
 
 
-RULE = Rule(code="ONLINE_STAFF_HIDDEN", check=check, doc=__doc__ or "", module=__name__,
+RULE = Rule(check=check, doc=__doc__ or "", module=__name__,
             severity="error", online_only=True, needs=frozenset({"staff"}),
             silent_unless=frozenset({"not_online"}), timeless=True)

@@ -55,5 +55,5 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
         )
 
 
-RULE = Rule(code="STAFF_REQUESTED", check=check, doc=__doc__ or "", module=__name__,
-            phorest=True, needs=frozenset(), silent_unless=frozenset({"update"}), timeless=True)
+RULE = Rule(check=check, doc=__doc__ or "", module=__name__, needs=frozenset(),
+            silent_unless=frozenset({"update"}), timeless=True)

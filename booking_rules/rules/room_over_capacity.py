@@ -106,6 +106,6 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
     )
 
 
-RULE = Rule(code="EXCEEDED_ROOM_CAPACITY", check=check, doc=__doc__ or "", module=__name__,
-            phorest=True, history=True, needs=frozenset({"service", "time"}),
+RULE = Rule(check=check, doc=__doc__ or "", module=__name__, history=True,
+            needs=frozenset({"service", "time"}),
             silent_unless=frozenset({"room"}))

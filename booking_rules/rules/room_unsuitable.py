@@ -52,6 +52,6 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
         )
 
 
-RULE = Rule(code="ROOM_UNSUITABLE", check=check, doc=__doc__ or "", module=__name__,
-            phorest=True, needs=frozenset({"service"}), silent_unless=frozenset({"room"}),
+RULE = Rule(check=check, doc=__doc__ or "", module=__name__, needs=frozenset({"service"}),
+            silent_unless=frozenset({"room"}),
             timeless=True)

@@ -54,6 +54,6 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
             return
 
 
-RULE = Rule(code="INTERNET_BOOKING_ALREADY_BOOKED", check=check, doc=__doc__ or "",
-            module=__name__, phorest=True, history=True, online_only=True,
+RULE = Rule(check=check, doc=__doc__ or "",
+            module=__name__, history=True, online_only=True,
             needs=frozenset(), silent_unless=frozenset({"client"}))

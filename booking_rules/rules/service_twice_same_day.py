@@ -52,6 +52,6 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
                 fix="book another day, or move the existing appointment")
 
 
-RULE = Rule(code="SERVICE_ALREADY_BOOKED_THIS_DAY", check=check, doc=__doc__ or "",
-            module=__name__, phorest=True, history=True, needs=frozenset(),
+RULE = Rule(check=check, doc=__doc__ or "",
+            module=__name__, history=True, needs=frozenset(),
             silent_unless=frozenset({"client"}))

@@ -62,5 +62,5 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
             )
 
 
-RULE = Rule(code="STAFF_DOUBLE_BOOKED", check=check, doc=__doc__ or "", module=__name__,
-            phorest=True, history=True, needs=frozenset({"service", "staff", "time"}))
+RULE = Rule(check=check, doc=__doc__ or "", module=__name__, history=True,
+            needs=frozenset({"service", "staff", "time"}))

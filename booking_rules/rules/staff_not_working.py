@@ -95,5 +95,5 @@ def _evidence(ctx: Context, staff_id: str, start: datetime, end: datetime) -> di
     }
 
 
-RULE = Rule(code="STAFF_NOT_WORKING", check=check, doc=__doc__ or "", module=__name__,
-            phorest=True, history=True, needs=frozenset({"service", "staff", "time"}))
+RULE = Rule(check=check, doc=__doc__ or "", module=__name__, history=True,
+            needs=frozenset({"service", "staff", "time"}))

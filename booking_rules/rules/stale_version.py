@@ -75,6 +75,6 @@ def check(item: Item, ctx: Context) -> Iterator[Finding | Unknown]:
     )
 
 
-RULE = Rule(code="STALE_VERSION", check=check, doc=__doc__ or "", module=__name__,
+RULE = Rule(check=check, doc=__doc__ or "", module=__name__,
             severity="error", needs=frozenset(), may_be_unknown=True,
             silent_unless=frozenset({"update"}), timeless=True)

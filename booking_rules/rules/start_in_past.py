@@ -74,5 +74,5 @@ def _ago(delta: timedelta) -> str:
     return f"{minutes // 1440} days"
 
 
-RULE = Rule(code="START_IN_PAST", check=check, doc=__doc__ or "", module=__name__,
+RULE = Rule(check=check, doc=__doc__ or "", module=__name__,
             severity="error", options=OPTIONS, needs=frozenset())

@@ -64,5 +64,5 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
     )
 
 
-RULE = Rule(code="TIME_WITHOUT_OFFSET", check=check, doc=__doc__ or "", module=__name__,
+RULE = Rule(check=check, doc=__doc__ or "", module=__name__,
             severity="warning", needs=frozenset(), silent_unless=frozenset({"naive"}))

@@ -87,5 +87,5 @@ def _where_client(item: Item, ctx: Context) -> str:
     return f"{loc.partition('.')[0]}.clientId"
 
 
-RULE = Rule(code="UNKNOWN_CLIENT", check=check, doc=__doc__ or "", module=__name__,
+RULE = Rule(check=check, doc=__doc__ or "", module=__name__,
             severity="warning", needs=frozenset(), timeless=True)

@@ -133,5 +133,5 @@ def _finding(name: str, value: str, where: str, known: Collection[str]) -> Findi
     )
 
 
-RULE = Rule(code="UNKNOWN_ID", check=check, doc=__doc__ or "", module=__name__,
+RULE = Rule(check=check, doc=__doc__ or "", module=__name__,
             severity="error", needs=frozenset(), may_be_unknown=True, timeless=True)

@@ -55,7 +55,7 @@ from .._time import format_utc
 from ..core.report import Report
 from ..core.ruleset import Ruleset
 from ..core.snapshot import Snapshot
-from ..rules import PHOREST_CODES
+from ..platforms.phorest.codes import API_CODES as PHOREST_CODES
 
 __all__ = [
     "DEFAULT_ZONES",

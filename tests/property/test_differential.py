@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 import booking_rules as br
 from booking_rules import testing as brt
-from booking_rules.rules import PHOREST_CODES
+from booking_rules.platforms.phorest import API_CODES as PHOREST_CODES
 
 from . import reference
 from .conftest import scaled

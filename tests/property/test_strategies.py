@@ -30,7 +30,7 @@ def ids(doc: dict[str, Any], key: str, field: str) -> set[str]:
 @given(doc=brt.snapshots())
 def test_snapshots_are_sound(doc: dict[str, Any]) -> None:
     snap = br.load_snapshot(doc)
-    assert not snap.notices, [n.code for n in snap.notices]
+    assert not snap.notices, [n.rule for n in snap.notices]
     staff, services = ids(doc, "staff", "staffId"), ids(doc, "services", "serviceId")
     rooms, machines = ids(doc, "rooms", "roomId"), ids(doc, "machines", "machineId")
     clients, offers = ids(doc, "clients", "clientId"), ids(doc, "specialOffers",

@@ -17,7 +17,7 @@ from hypothesis.errors import InvalidArgument
 
 import booking_rules as br
 from booking_rules import testing as brt
-from booking_rules.rules import PHOREST_CODES
+from booking_rules.platforms.phorest import API_CODES as PHOREST_CODES
 
 from .conftest import scaled
 
@@ -28,7 +28,7 @@ from .conftest import scaled
 def test_violation_triggers_its_code(code: str, data: st.DataObject) -> None:
     scenario = data.draw(brt.violations(code), label="scenario")
     snapshot = br.load_snapshot(scenario.snapshot)
-    assert not snapshot.notices, [n.code for n in snapshot.notices]  # a sound snapshot
+    assert not snapshot.notices, [n.rule for n in snapshot.notices]  # a sound snapshot
     report = br.check(snapshot, scenario.request, now=scenario.now, online=scenario.online)
     errors = {v.code for v in report.violations if v.severity == "error"}
     assert code in errors, (scenario.about, report.codes,

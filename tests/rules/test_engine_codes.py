@@ -442,7 +442,7 @@ def test_engine_codes_are_not_phorest_codes() -> None:
     own_codes = {"ARCHIVED_SERVICE", "ARCHIVED_STAFF", "START_IN_PAST",
                  "COURSE_NO_UNITS_LEFT", "COURSE_ITEM_MISMATCH"}
     assert own_codes <= all_codes(report)
-    assert not any(v.phorest for v in report.violations if v.code in own_codes)
+    assert not any(v.api for v in report.violations if v.code in own_codes)
 
 
 BODY_PATH = "body.clientAppointmentSchedules[0].serviceSchedules[0]"

@@ -6,6 +6,7 @@
 - ``load``: snapshot documents from a file (memory-mapped, the history decoded by msgspec)
   or a dict;
 - ``requests``: a request as given (``{"kind", "body"}`` or a bare body) made canonical;
+- ``codes``: Phorest's code for every rule it runs, and the nineteen its API answers;
 - ``check``: the whole path for one body: ruleset, reading, engine.
 """
 
@@ -18,10 +19,17 @@ from ...core.engine import run
 from ...core.report import Report
 from ...core.ruleset import Ruleset, resolve_ruleset
 from ...core.snapshot import Snapshot
+from .codes import API_CODES, TABLE
 from .load import load_snapshot, read_document
 from .requests import parse_request
 
-__all__ = ["check", "load_snapshot", "parse_request", "read_document"]
+__all__ = ["API_CODES", "TABLE", "check", "load_snapshot", "parse_request", "read_document",
+           "ruleset"]
+
+
+def ruleset(ruleset: str | Path | Ruleset = "phorest") -> Ruleset:
+    """A ruleset by bundled name or path, naming rules by Phorest's codes."""
+    return resolve_ruleset(ruleset, TABLE)
 
 
 def check(snapshot: Snapshot, request: object, *, now: datetime, online: bool = False,
@@ -31,7 +39,7 @@ def check(snapshot: Snapshot, request: object, *, now: datetime, online: bool = 
     canonical ``Request``), checked against ``snapshot`` at ``now``."""
     if now.tzinfo is None:
         raise ValueError("now must be an aware datetime (it is always an input)")
-    rs = resolve_ruleset(ruleset)
+    rs = resolve_ruleset(ruleset, TABLE)
     snap = snapshot.with_times(rs.appointment_times)
     req = parse_request(request, snap, source, kind)
     return run(snap, req, now=now, online=online or rs.online, rs=rs)

@@ -591,7 +591,7 @@ def _table_from_models(items: Sequence[object], source: str) -> AppointmentTable
         cols.course_item.append(a.clientCourseItemId)
     # The rows are not kept as given, so a field nothing reads is said, once per name.
     notices = [(len(items), m.Notice(
-        "UNKNOWN_FIELD", f"field {name!r} is not a known Phorest appointment field; it was "
+        "unknown_field", f"field {name!r} is not a known Phorest appointment field; it was "
         f"not read ({len(rows)} of {len(items)} appointments have it)",
         f"appointments[{rows[0]}].{name}", {"field": name, "appointments": len(rows)}))
         for name, rows in sorted(unknown.items())]
@@ -606,7 +606,7 @@ def _name(first: str | None, last: str | None, fallback: str) -> str:
 def _put(target: dict[str, Any], key: str, value: Any, parts: SnapshotParts, where: str) -> None:
     if key in target:
         parts.notices.append(m.Notice(
-            "DUPLICATE_ID", f"id {key!r} appears twice; the later entry is used", where))
+            "duplicate_id", f"id {key!r} appears twice; the later entry is used", where))
     target[key] = value
 
 
@@ -645,7 +645,7 @@ def read_snapshot_doc(
     for key in doc:
         if key not in _KNOWN_TOP:
             parts.notices.append(m.Notice(
-                "UNKNOWN_FIELD", f"key {key!r} is not part of the snapshot format; "
+                "unknown_field", f"key {key!r} is not part of the snapshot format; "
                 "it was kept but not read", key))
 
     def local_wall_span(day: date, start: time, end: time, where: str) -> tuple[
@@ -654,7 +654,7 @@ def read_snapshot_doc(
         for r in (rs, re_):
             if r.shifted:
                 parts.notices.append(m.Notice(
-                    "NONEXISTENT_LOCAL_TIME", "a wall time in the spring-forward gap was "
+                    "nonexistent_local_time", "a wall time in the spring-forward gap was "
                     f"moved forward by {r.shifted}", where))
         return rs.instant, re_.instant
 
@@ -703,7 +703,7 @@ def read_snapshot_doc(
         s0, e0 = local_wall_span(br.breakDate, br.startTime, br.endTime, where)
         if not (br.staffId or br.roomId or br.machineId):
             parts.notices.append(m.Notice(
-                "BREAK_WITHOUT_RESOURCE", "a break names no staff, room or machine; it "
+                "break_without_resource", "a break names no staff, room or machine; it "
                 "blocks nothing", where))
         parts.breaks.append(m.Break(br.breakId or where, s0, e0, br.breakDate, br.staffId,
                                     br.roomId, br.machineId, br.label))
@@ -772,7 +772,7 @@ def infer_kind(body: Mapping[str, Any]) -> m.Kind | None:
 
 def _unknown_fields(model: _Wire, known: set[str], where: str) -> list[m.Notice]:
     return [
-        m.Notice("UNKNOWN_FIELD", f"field {name!r} is not a known Phorest field here; it "
+        m.Notice("unknown_field", f"field {name!r} is not a known Phorest field here; it "
                  "was kept and sent as is, but not checked", f"{where}.{name}" if where
                  else name)
         for name in sorted(model.model_extra or {}) if name not in known
@@ -793,7 +793,7 @@ def read_create_booking(
                                        f"clientAppointmentSchedules[{i}]")
     if b.schedules:
         notices.append(m.Notice(
-            "DEPRECATED_SCHEDULES", "the flat `schedules` list is deprecated by Phorest "
+            "deprecated_schedules", "the flat `schedules` list is deprecated by Phorest "
             "(API 1.13.0); send `clientAppointmentSchedules[].serviceSchedules[]`",
             "schedules"))
         groups.append(("schedules", None, b.schedules))
@@ -853,11 +853,11 @@ def read_update_appointment(
         for r, name in ((rs, "startTime"), (re_, "endTime")):
             if r.shifted:
                 notices.append(m.Notice(
-                    "NONEXISTENT_LOCAL_TIME", f"{name} falls in the spring-forward gap; "
+                    "nonexistent_local_time", f"{name} falls in the spring-forward gap; "
                     f"read as {r.shifted} later", name))
             if r.ambiguous:
                 notices.append(m.Notice(
-                    "AMBIGUOUS_LOCAL_TIME", f"{name} occurs twice on a fall-back day; the "
+                    "ambiguous_local_time", f"{name} occurs twice on a fall-back day; the "
                     "first occurrence was taken", name))
     ex = existing
     schedule = m.Schedule(
