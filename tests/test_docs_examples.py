@@ -79,8 +79,8 @@ def test_every_rule_option_is_in_the_rule_options_table_with_its_default() -> No
     table = _section(RULESETS_MD.read_text(encoding="utf-8"), "### `[rules.CODE]`")
     rows = {(code, option): default for code, option, default in re.findall(
         r"^\| `([A-Z_]+)` \| `([a-z_]+)` \| [^|]+ \| `([^`]+)` \|", table, flags=re.M)}
-    expected = {(rule.code, name): json.dumps(option.default)
-                for rule in br.registry().values() for name, option in rule.options.items()}
+    expected = {(code, name): json.dumps(option.default)
+                for code, rule in br.registry().items() for name, option in rule.options.items()}
     assert rows == expected
 
 
