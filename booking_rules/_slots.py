@@ -242,7 +242,7 @@ class _Search:
         self.lo = start - timedelta(days=1)
         self.hi = end + timedelta(minutes=reach) + timedelta(days=1)
         self.last = end + timedelta(minutes=reach)  # no service of a chain starts after it
-        self.ctx = Context(snap, m.Request("createBooking", ()), now, online, rs)
+        self.ctx = Context(snap, m.Request("create", ()), now, online, rs)
         self.staff_for = [[staff_id] if staff_id else self._qualified(s) for s in services]
         self._free: dict[str, list[m.Interval]] = {}
         self._grid: list[datetime] | None = None
@@ -426,7 +426,7 @@ def _request(client_id: str, chain: Sequence[SlotSchedule],
         schedules.append(m.Schedule(
             k, location, client_id, sc.service_id, sc.staff_id, pair[0], None, sc.room_id,
             sc.machine_id, start_wall=pair[1]))
-    return m.Request("createBooking", tuple(schedules), client_id)
+    return m.Request("create", tuple(schedules), client_id)
 
 
 _LOCATIONS = tuple(f"clientAppointmentSchedules[0].serviceSchedules[{k}]" for k in range(8))

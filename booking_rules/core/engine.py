@@ -23,7 +23,7 @@ def resolve(schedule: m.Schedule, snapshot: Snapshot, request: m.Request) -> Ite
     service = snapshot.services.get(schedule.service_id or "")
     staff = snapshot.staff.get(schedule.staff_id or "")
     existing = (snapshot.appointments.get(request.appointment_id or "")
-                if request.kind == "updateAppointment" else None)
+                if request.kind == "update" else None)
     start = schedule.start
     duration = service.duration_for(staff) if service else None
     if schedule.end is not None:
@@ -152,13 +152,21 @@ class Checker:
                         yield (rule, Finding(notice.message, notice.evidence), it,
                                notice.location)
 
+        if req.subject != "booking":
+            # A request of another subject: each of its rules reads the whole request.
+            ctx = Context(snap, req, self.now, self.online, rs)
+            for step in rs.subject_steps(req.subject):
+                ctx.options = step.options
+                for outcome in step.check(req, ctx):
+                    yield step.rule, outcome, None, ""
+            return
         # Each schedule sees the branch as a rebuilt snapshot would: without the
         # appointment an update moves, plus the request's earlier schedules (an overlay).
         view = snap
         if req.appointment_id and req.appointment_id in snap.appointments:
             view = snap.with_changes(removed=(req.appointment_id,))
         cov_start, cov_end = self._cov_start, self._cov_end
-        update = req.kind == "updateAppointment"
+        update = req.kind == "update"
         for i, item in enumerate(items):
             if i and items[i - 1].end is not None:
                 prior = items[i - 1]

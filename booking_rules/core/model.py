@@ -13,7 +13,12 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 Interval = tuple[datetime, datetime]
-Kind = Literal["createBooking", "updateAppointment"]
+# What a booking request does, whatever a platform calls it (Phorest: createBooking,
+# updateAppointment).
+Kind = Literal["create", "update"]
+# What a request is about; a rule declares the subject it checks (``core.rule``).
+Subject = Literal["booking", "order", "purchase", "client", "client_course", "voucher",
+                  "export_job"]
 ACTIVATION_CANCELED = "CANCELED"
 ACTIVATION_RESERVED = "RESERVED"
 SOURCE_ONLINE = "ONLINE"
@@ -235,11 +240,21 @@ class Schedule:
 
 @dataclass(frozen=True, slots=True)
 class Request:
+    """A request in canonical form. A booking (``subject`` "booking") holds schedules; a
+    request of another subject holds that subject's canonical ``payload`` (an order, a
+    purchase, ...), which only the rules of that subject read."""
+
     kind: Kind
     schedules: tuple[Schedule, ...]
     client_id: str | None = None
+    # The state the booking asks for. Checked as an ACTIVE booking whatever it says: a
+    # booking created RESERVED holds what an ACTIVE one does, and Phorest publishes
+    # nothing about one created CANCELED, so it is checked rather than waved through
+    # (docs/decisions.md). The sandbox stores it as given.
     booking_status: str = "ACTIVE"
-    appointment_id: str | None = None  # updateAppointment only
-    version: int | None = None  # updateAppointment only
+    appointment_id: str | None = None  # an update only
+    version: int | None = None  # an update only
     notices: tuple[Notice, ...] = ()
     raw: Mapping[str, Any] = field(default_factory=dict)
+    subject: Subject = "booking"
+    payload: Any = None  # the canonical body of a request that is not a booking

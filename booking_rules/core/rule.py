@@ -5,18 +5,20 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, get_args
+
+from .model import Subject
 
 if TYPE_CHECKING:
-    from .context import Context, Item
+    from .context import Context
 
 Severity = Literal["error", "warning"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning")
-# What a rule checks. The engine runs a request's rules of its subject only; a rule for a
-# new subject (an order, a purchase, a client update, ...) is a new module, not an engine
-# change: the platform reads the request into a canonical one of that subject.
-Subject = Literal["booking"]
-SUBJECTS: tuple[Subject, ...] = ("booking",)
+# What a rule checks (``model.Subject``). The engine runs a request's rules of its subject
+# only; a rule for a new subject (an order, a purchase, a client update, ...) is a new
+# module, not an engine change: the platform reads the request into a canonical one of
+# that subject, and the rule's check takes ``(request, ctx)`` instead of ``(item, ctx)``.
+SUBJECTS: tuple[Subject, ...] = get_args(Subject)
 REQUIRED_SECTIONS = ("What it checks", "Why the API refuses it", "Example", "Fix")
 
 
@@ -57,7 +59,9 @@ class Unknown:
 
 
 Outcome = Finding | Unknown
-Check = Callable[["Item", "Context"], Iterable[Outcome]]
+# A booking rule checks one schedule (``Item``); a rule of another subject checks the
+# whole request (``model.Request``, its ``payload`` canonical for that subject).
+Check = Callable[[Any, "Context"], Iterable[Outcome]]
 
 # What a rule may list in ``needs``: the engine runs it on a schedule only when each holds.
 NEEDS: dict[str, str] = {
@@ -130,6 +134,12 @@ class Rule:
             raise ValueError(f"{self.name}: a timeless rule cannot read history or time")
         if self.subject not in SUBJECTS:
             raise ValueError(f"{self.name}: unknown subject {self.subject!r}")
+        if self.subject != "booking":
+            if self.history or self.timeless or self.online_only or self.silent_unless:
+                raise ValueError(f"{self.name}: history, timeless, online_only and "
+                                 "silent_unless describe booking rules only")
+            # ``needs`` names parts of a schedule: a rule of another subject has none.
+            object.__setattr__(self, "needs", frozenset())
 
     @property
     def name(self) -> str:

@@ -89,10 +89,15 @@ class Ruleset:
         key = "online" if online else "offline"
         cached = self._runnable.get(key)
         if cached is None:
-            cached = tuple(r for r in self.rules
-                           if not r.notice and (online or not r.online_only))
+            cached = tuple(r for r in self.rules if r.subject == "booking"
+                           and not r.notice and (online or not r.online_only))
             self._runnable[key] = cached
         return cached
+
+    def subject_steps(self, subject: str) -> tuple[Step, ...]:
+        """The selected rules of a subject other than a booking, in table order."""
+        return tuple(Step(r, r.check, self.options_for(r), False, self.code_of(r))
+                     for r in self.rules if r.subject == subject and not r.notice)
 
     def steps(self, online: bool, present: frozenset[str], timeless: bool | None = None,
               uncovered: bool = False, errors_only: bool = False) -> tuple[Step, ...]:

@@ -430,7 +430,7 @@ class _Case:
 
     @property
     def what(self) -> str:
-        return "appointment update" if self.req.kind == "updateAppointment" else "booking"
+        return "appointment update" if self.req.kind == "update" else "booking"
 
     def lead(self) -> str:
         code = self.response.code
@@ -607,7 +607,7 @@ class _Case:
                     "snapshot's lists do not say")
         if code == "STAFF_REQUESTED":
             ex = it.existing
-            if self.req.kind != "updateAppointment" or ex is None:
+            if self.req.kind != "update" or ex is None:
                 return None
             if not ex.staff_request:
                 return (f"{ctx.name_of(ex)} marked as requested (staffRequest) for "
@@ -862,7 +862,7 @@ class _Case:
                     f"appointment?client_id={client}&from_date={day}&to_date={day}",
                     "getAppointments")
             remedies = [check_first]
-            if self.req.kind == "updateAppointment":
+            if self.req.kind == "update":
                 remedies.append({"action": "read the appointment: a new version means the "
                                            "update went through",
                                  "endpoint": self.ep(f"appointment/{self.req.appointment_id}")})
@@ -930,7 +930,7 @@ class _Case:
             remedies = [{"action": f"check that the path's branchId is {self.branch}, the "
                                    "snapshot's branch"},
                         {"action": "refresh the snapshot and explain again"}]
-        if self.req.kind == "updateAppointment":
+        if self.req.kind == "update":
             remedies.append({"action": "if GET .../appointment/{appointmentId} itself answers "
                                        "404 (one tenant saw it always do), list the appointment "
                                        "with updated_from/updated_to instead",
@@ -982,6 +982,8 @@ class _Alternatives:
         self.body: dict[str, Any] = copy.deepcopy(dict(body)) if isinstance(body, Mapping) \
             else {}
         self.kind = case.req.kind
+        # The alternatives are bodies the user can send: Phorest's name for the write.
+        self.wire_kind = "updateAppointment" if self.kind == "update" else "createBooking"
         self.zone = case.snap.zone
         self.times = case.snap.appointment_times
         self._search: Snapshot | None = None
@@ -994,7 +996,7 @@ class _Alternatives:
             snap = self.case.snap_given
             aid = self.case.req.appointment_id
             self._search = snap
-            if self.kind == "updateAppointment" and aid and aid in snap.appointments:
+            if self.kind == "update" and aid and aid in snap.appointments:
                 self._search = snap.without_appointment(aid)
         return self._search
 
@@ -1013,20 +1015,20 @@ class _Alternatives:
         if self.codes & {_MIN_DAYS, _MAX_DAYS} and target.schedule.course_item_id:
             out += self.course_date(target)
         if self.codes & _OFFER_CODES and target.schedule.offer_id and (
-                self.kind == "createBooking"):
+                self.kind == "create"):
             out += self.without_offer(target)
         return out
 
     def passes(self, body: dict[str, Any]) -> bool:
         from .. import check
 
-        report = check(self.case.snap_given, {"kind": self.kind, "body": body},
+        report = check(self.case.snap_given, {"kind": self.wire_kind, "body": body},
                        now=self.case.now, online=self.case.online, ruleset=self.case.ruleset)
         return report.verdict == "PASS"
 
     def alt(self, change: str, description: str, body: dict[str, Any]) -> dict[str, Any]:
         return {"change": change, "description": description,
-                "request": {"kind": self.kind, "body": body}}
+                "request": {"kind": self.wire_kind, "body": body}}
 
     def node(self, body: dict[str, Any], item: Item) -> dict[str, Any]:
         """The dict of ``item``'s schedule inside ``body``."""
@@ -1047,7 +1049,7 @@ class _Alternatives:
             node = self.node(body, it)
             start = it.start + delta
             end = it.schedule.end + delta if it.schedule.end is not None else None
-            if self.kind == "createBooking":
+            if self.kind == "create":
                 node["startTime"] = format_utc(start)
                 if node.get("endTime") is not None and end is not None:
                     node["endTime"] = format_utc(end)
@@ -1194,7 +1196,7 @@ class _Alternatives:
             probe = self.moved([target], same_clock - target.start)
             if probe is None:
                 continue
-            report = check(self.case.snap_given, {"kind": self.kind, "body": probe},
+            report = check(self.case.snap_given, {"kind": self.wire_kind, "body": probe},
                            now=self.case.now, online=self.case.online,
                            ruleset=self.case.ruleset)
             if spacing & {v.code for v in (*report.violations, *report.unknowns)}:

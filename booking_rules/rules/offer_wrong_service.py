@@ -55,7 +55,7 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
         return
     covered = sorted(offer.service_ids)
     # An update inherits the offer of the appointment it moves: its serviceId is at fault.
-    where = (field_at(item, "specialOfferId") if ctx.request.kind == "createBooking"
+    where = (field_at(item, "specialOfferId") if ctx.request.kind == "create"
              else "serviceId")
     yield Finding(
         f"The {offer_label(offer)} covers only "

@@ -41,7 +41,7 @@ from ..core.rule import Finding, Rule
 
 def check(item: Item, ctx: Context) -> Iterator[Finding]:
     existing = item.existing
-    if ctx.request.kind != "updateAppointment" or existing is None:
+    if ctx.request.kind != "update" or existing is None:
         return
     new_staff = item.schedule.staff_id
     if existing.staff_request and new_staff != existing.staff_id:

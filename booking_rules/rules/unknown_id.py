@@ -82,7 +82,7 @@ _OPTIONAL = frozenset({"roomId", "machineId", "specialOfferId", "clientCourseIte
 def check(item: Item, ctx: Context) -> Iterator[Finding | Unknown]:
     snap = ctx.snapshot
     req = ctx.request
-    if req.kind == "updateAppointment" and item.existing is None:
+    if req.kind == "update" and item.existing is None:
         yield _finding("appointmentId", req.appointment_id or "", "appointmentId",
                        snap.appointments)
     s = item.schedule

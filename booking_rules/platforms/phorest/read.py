@@ -762,7 +762,11 @@ _BOOKING_FIELDS = set(CreateBookingIn.model_fields)
 _UPDATE_FIELDS = set(UpdateAppointmentIn.model_fields)
 
 
-def infer_kind(body: Mapping[str, Any]) -> m.Kind | None:
+PhorestKind = Literal["createBooking", "updateAppointment"]
+
+
+def infer_kind(body: Mapping[str, Any]) -> PhorestKind | None:
+    """Which Phorest write a bare body is, where its fields say so unambiguously."""
     if "clientAppointmentSchedules" in body or "schedules" in body:
         return "createBooking"
     if "appointmentId" in body and ("appointmentDate" in body or "startTime" in body):
@@ -830,7 +834,7 @@ def read_create_booking(
                 room_id=ss.roomId, machine_id=ss.machineId, offer_id=ss.specialOfferId,
                 course_item_id=ss.clientCourseItemId, staff_request=ss.staffRequest,
                 start_naive=naive, start_wall=wall, notices=tuple(sched_notices)))
-    return m.Request("createBooking", tuple(schedules), b.clientId, b.bookingStatus,
+    return m.Request("create", tuple(schedules), b.clientId, b.bookingStatus,
                      notices=tuple(notices), raw=body if isinstance(body, dict) else {})
 
 
@@ -870,6 +874,6 @@ def read_update_appointment(
         offer_id=ex.offer_id if ex else None,
         course_item_id=ex.course_item_id if ex else None,
         staff_request=ex.staff_request if ex else False)
-    return m.Request("updateAppointment", (schedule,), schedule.client_id, "ACTIVE",
+    return m.Request("update", (schedule,), schedule.client_id, "ACTIVE",
                      appointment_id=u.appointmentId, version=u.version,
                      notices=tuple(notices), raw=body if isinstance(body, dict) else {})
