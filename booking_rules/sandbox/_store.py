@@ -79,6 +79,7 @@ class SandboxState:
         if not docs:
             raise br.InputError("sandbox", "snapshots", "at least one snapshot document")
         self.business_id = business_id
+        self._seed_number = seed
         self._rng = random.Random(seed)
         self._rng_lock = threading.Lock()
         self._lock = threading.Lock()  # guards the branch table itself (load, reset)
@@ -121,7 +122,10 @@ class SandboxState:
         return self.branches.get(branch_id)
 
     def reset(self) -> None:
-        """Every branch back to its seeded state (branches loaded later are dropped)."""
+        """Every branch back to its seeded state (branches loaded later are dropped), and
+        the ids it hands out back to the start of their seeded sequence."""
+        with self._rng_lock:
+            self._rng = random.Random(self._seed_number)
         with self._lock:
             fresh = {bid: BranchState(copy.deepcopy(doc), br.load_snapshot(doc))
                      for bid, doc in self._seed.items()}

@@ -186,10 +186,14 @@ def test_cancel_frees_the_slot_and_confirm_bumps_the_version(sb: LocalSandbox) -
 
 def test_reset_load_and_export_state(sb: LocalSandbox) -> None:
     seeded = sb.export()
-    assert _book(sb, body(cut("stf_lisa", FREE))).status_code == 201
+    first = _book(sb, body(cut("stf_lisa", FREE)))
+    assert first.status_code == 201
     assert len(sb.export()["appointments"]) == len(seeded["appointments"]) + 1
     assert sb.controls.post("/reset").status_code == 200
     assert sb.export() == seeded
+    # After a reset the sandbox hands out the same ids again: runs are reproducible.
+    assert _book(sb, body(cut("stf_lisa", FREE))).json() == first.json()
+    sb.controls.post("/reset")
     doc = salon_doc()
     doc["appointments"] = []
     r = sb.controls.post("/state", json=doc)
