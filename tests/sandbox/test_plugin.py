@@ -7,10 +7,13 @@ from typing import Any
 
 import pytest
 
-from booking_rules.sandbox import LocalSandbox
-from booking_rules.sandbox.pytest_plugin import phorest_sandbox  # noqa: F401 (a fixture)
+from booking_rules.sandbox import LocalSandbox, pytest_plugin
 
 from ..conftest import EXAMPLE_SALON
+
+# What a user's conftest gets from `pytest_plugins = ["booking_rules.sandbox.pytest_plugin"]`
+# (pytest reads that only in the root conftest, which this project keeps to itself).
+phorest_sandbox = pytest_plugin.phorest_sandbox
 
 
 @pytest.fixture
