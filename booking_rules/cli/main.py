@@ -108,6 +108,12 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_sandbox(args: argparse.Namespace) -> int:
+    from ..sandbox import run_cli
+
+    return run_cli(args)
+
+
 def parse_when(flag: str, text: str) -> datetime:
     try:
         return parse_instant(text)[0]
@@ -200,6 +206,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--ruleset", help="a bundled ruleset name or a TOML path")
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.set_defaults(func=_cmd_explain)
+
+    p = sub.add_parser(
+        "sandbox", help="a local, stateful Phorest API on 127.0.0.1, writes decided by "
+        "the engine (docs/sandbox.md)")
+    p.add_argument("--snapshot", help="the branch snapshot to serve (or `snapshot` in "
+                   "--config)")
+    p.add_argument("--host", help="the loopback address to bind (default 127.0.0.1)")
+    p.add_argument("--port", type=int, help="the port (default 8765; 0 picks a free one)")
+    p.add_argument("--business", help="the business id in the paths (default: demo)")
+    p.add_argument("--username", help="the Basic-auth user (default printed at start)")
+    p.add_argument("--password", help="the Basic-auth password")
+    p.add_argument("--now", help="fix the sandbox clock at this instant (default: the "
+                   "real clock)")
+    p.add_argument("--config", help="a TOML file of sandbox settings (docs/sandbox.md)")
+    p.set_defaults(func=_cmd_sandbox)
 
     p = sub.add_parser("rules", help="print the rule reference")
     p.add_argument("code", nargs="?", help="one rule code")

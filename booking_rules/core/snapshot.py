@@ -20,7 +20,7 @@ from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from itertools import compress, repeat
 from operator import and_, ne, not_
 
@@ -162,6 +162,20 @@ class _OverlayMap(Mapping[str, m.Appointment]):
         return sum(1 for _ in self)
 
 
+def row_appointment(table: AppointmentTable, row: int, starts: array[int], ends: array[int],
+                    zone: tzinfo) -> m.Appointment:
+    """The canonical appointment of one table row, given the rows' instants
+    (``AppointmentTable.to_utc``)."""
+    t = table
+    start = EPOCH + timedelta(microseconds=starts[row])
+    return m.Appointment(
+        t.ids[row], start, EPOCH + timedelta(microseconds=ends[row]),
+        local_date(start, zone), t.client[row], t.staff[row], t.service[row],
+        t.version[row], t.state[row], bool(t.deleted[row]), bool(t.staff_request[row]),
+        t.source[row], t.room.get(row), t.machine.get(row), t.offer.get(row),
+        t.course_item.get(row))
+
+
 class Snapshot:
     """One branch's data, canonical and immutable, with its time indexes.
 
@@ -263,14 +277,8 @@ class Snapshot:
             return made
         if len(self._made) >= _MADE_LIMIT:  # a bound, so a long audit cannot grow it
             self._made.clear()
-        t = self._table
-        start = EPOCH + timedelta(microseconds=self._starts[row])
-        made = self._made[row] = m.Appointment(
-            t.ids[row], start, EPOCH + timedelta(microseconds=self._ends[row]),
-            local_date(start, self.zone), t.client[row], t.staff[row], t.service[row],
-            t.version[row], t.state[row], bool(t.deleted[row]), bool(t.staff_request[row]),
-            t.source[row], t.room.get(row), t.machine.get(row), t.offer.get(row),
-            t.course_item.get(row))
+        made = self._made[row] = row_appointment(self._table, row, self._starts,
+                                                 self._ends, self.zone)
         return made
 
     # --- indexes, built once -----------------------------------------------------------

@@ -1,8 +1,7 @@
-"""The sandbox's only door into booking_rules' private modules.
+"""The sandbox's only door into the core and the Phorest platform.
 
-The core is being reshaped (issue 10: ``_engine`` and ``_phorest`` move); every private
-name the sandbox needs is imported here and nowhere else, so the move is one edit.
-Everything else in the sandbox goes through ``import booking_rules as br``.
+Every internal name the sandbox needs is imported here and nowhere else; everything else in
+the sandbox goes through ``import booking_rules as br``.
 """
 
 from __future__ import annotations
@@ -13,12 +12,14 @@ from datetime import datetime
 from typing import Any
 
 import booking_rules as br
-from booking_rules._engine import parse_request, resolve
-from booking_rules._phorest import _page_items
 from booking_rules._slots import slots_to_phorest
 from booking_rules._time import parse_instant
+from booking_rules.core.engine import resolve
+from booking_rules.platforms.phorest import parse_request, read_appointments
+from booking_rules.platforms.phorest.read import _page_items
 
-__all__ = ["LIST_KEYS", "Placed", "page_items", "parse_instant", "place", "slots_to_phorest"]
+__all__ = ["LIST_KEYS", "Placed", "page_items", "parse_instant", "place", "read_appointments",
+           "slots_to_phorest"]
 
 # The list keys of a snapshot document (cases/FORMAT.md), in the format's order.
 LIST_KEYS = ("staff", "services", "workTimeTables", "breaks", "appointments", "rooms",

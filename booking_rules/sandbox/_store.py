@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 
 import booking_rules as br
 
-from ._adapter import LIST_KEYS, Placed, page_items
+from ._adapter import LIST_KEYS, Placed, page_items, read_appointments
 
 Row = dict[str, Any]
 
@@ -51,16 +51,23 @@ def _positions(doc: Mapping[str, Any]) -> dict[str, int]:
     return {str(row["appointmentId"]): i for i, row in enumerate(doc["appointments"])}
 
 
+# An overlay's changes past this many are folded into a fresh load of the document, so a
+# long session's queries do not scan an ever longer list of written appointments.
+_COMPACT_AFTER = 2_000
+
+
 def _rebuild(doc: dict[str, Any], previous: br.Snapshot, changed: Sequence[Row]) -> br.Snapshot:
-    """THE seam where a branch's Snapshot is remade after a write: the only call site.
+    """Where a branch's Snapshot is remade after a write: the only call site.
 
     ``doc`` is the new document, ``previous`` the Snapshot before the write and
     ``changed`` exactly the appointment rows the write added or replaced (same
-    ``appointmentId`` = replaced). For now the whole document is loaded again; the
-    overlay (``previous.with_changes(changed)``) takes its place when the core has it.
+    ``appointmentId`` = replaced). The write becomes an overlay of ``previous``, which
+    answers as the reloaded document would at the cost of the change; a long overlay is
+    folded into a fresh load now and then.
     """
-    del previous, changed  # what the overlay will need; a full reload does not
-    return br.load_snapshot(doc)
+    if len(previous.delta.upserts) + len(changed) > _COMPACT_AFTER:
+        return br.load_snapshot(doc)
+    return previous.with_changes(read_appointments(changed, previous, "sandbox write"))
 
 
 class SandboxState:

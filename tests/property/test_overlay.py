@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 import booking_rules as br
 from booking_rules import testing as brt
+from booking_rules.platforms.phorest import read_appointments
 
 from .conftest import scaled
 
@@ -118,3 +119,19 @@ def test_overlays_compose(case: tuple[dict[str, Any], dict[str, Any], list[str],
         assert both.staff_appointments(staff, lo, hi) == rebuilt.staff_appointments(
             staff, lo, hi)
     assert not base.delta.upserts and not base.delta.removed  # the base is untouched
+
+
+@settings(max_examples=scaled(0.3))
+@given(case=_changed())
+def test_phorest_rows_read_for_an_overlay_are_the_rows_a_reload_reads(
+        case: tuple[dict[str, Any], dict[str, Any], list[str], list[str]]) -> None:
+    """``read_appointments`` (what the sandbox and the sync give an overlay) reads rows as
+    the snapshot read its own: same zone, same convention, same canonical appointment."""
+    doc, changed, upserted, removed = case
+    base = br.load_snapshot(doc)
+    rebuilt = br.load_snapshot(changed)
+    rows = [r for r in changed["appointments"] if r["appointmentId"] in set(upserted)]
+    read = read_appointments(rows, base)
+    assert read == [rebuilt.appointments[r["appointmentId"]] for r in rows]
+    overlay = base.with_changes(read, removed)
+    assert sorted(overlay.appointments) == sorted(rebuilt.appointments)

@@ -20,11 +20,11 @@ from ...core.report import Report
 from ...core.ruleset import Ruleset, resolve_ruleset
 from ...core.snapshot import Snapshot
 from .codes import API_CODES, TABLE
-from .load import load_snapshot, read_document
+from .load import load_snapshot, read_appointments, read_document
 from .requests import parse_request
 
-__all__ = ["API_CODES", "TABLE", "check", "load_snapshot", "parse_request", "read_document",
-           "ruleset"]
+__all__ = ["API_CODES", "TABLE", "check", "load_snapshot", "parse_request",
+           "read_appointments", "read_document", "ruleset"]
 
 
 def ruleset(ruleset: str | Path | Ruleset = "phorest") -> Ruleset:

@@ -13,9 +13,10 @@ from typing import Any, cast
 import msgspec
 
 from ..._errors import InputError
+from ...core import model as m
 from ...core.appointments import AppointmentTable
-from ...core.snapshot import Snapshot
-from .read import read_snapshot_doc, split_snapshot_json
+from ...core.snapshot import Snapshot, row_appointment
+from .read import _table_from_value, read_snapshot_doc, split_snapshot_json
 
 
 def read_document(doc: Mapping[str, Any], source: str, default_times: str = "local", *,
@@ -35,6 +36,18 @@ def read_document(doc: Mapping[str, Any], source: str, default_times: str = "loc
 
     return Snapshot(branch, parts, source, appointment_times=times, times_declared=declared,
                     reread=reread)
+
+
+def read_appointments(rows: object, snapshot: Snapshot, source: str = "<appointments>"
+                      ) -> list[m.Appointment]:
+    """Phorest appointment rows (a list, a HAL page or pages) made canonical the way
+    ``snapshot`` read its own (its zone and appointment-time convention): what an overlay
+    (``Snapshot.with_changes``) takes from a write or a sync's delta."""
+    table = _table_from_value(rows, source)
+    zone = snapshot.zone
+    starts, ends, _ = table.to_utc(zone if snapshot.appointment_times != "utc" else None)
+    return [row_appointment(table, row, starts, ends, zone) for row in range(len(table))
+            if table.row_of[table.ids[row]] == row]  # the later of two rows with one id
 
 
 @contextlib.contextmanager
