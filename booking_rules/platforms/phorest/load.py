@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import json
-import mmap
+import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 import msgspec
 
+from ... import _json
 from ..._errors import InputError
 from ...core import model as m
 from ...core.appointments import AppointmentTable
 from ...core.snapshot import Snapshot, row_appointment
 from .read import _table_from_value, read_snapshot_doc, split_snapshot_json
+
+AppointmentTimes = Literal["local", "utc"]
 
 
 def read_document(doc: Mapping[str, Any], source: str, default_times: str = "local", *,
@@ -65,60 +67,43 @@ def _no_collection() -> Iterator[None]:
 
 
 def load_snapshot(source: str | Path | Mapping[str, Any], *,
-                  appointment_times: str = "local") -> Snapshot:
+                  appointment_times: AppointmentTimes = "local") -> Snapshot:
     """Read a Phorest snapshot document (a path or a dict) and build its indexes once.
 
     ``appointment_times`` is the read-time convention used when the document does not
-    declare ``conventions.appointmentTimes``.
+    declare ``conventions.appointmentTimes``. A file is read with the bounds of
+    ``booking_rules._json`` (README "Input limits"); a dict is held to the same limits.
     """
-    with _no_collection():
-        if isinstance(source, Mapping):
+    if appointment_times not in ("local", "utc"):
+        raise InputError("appointment_times", "", "\"local\" or \"utc\"", appointment_times)
+    if isinstance(source, Mapping):
+        _json.check_value(source, "<snapshot>")
+        with _no_collection():
             return read_document(source, "<snapshot>", appointment_times)
+    if not isinstance(source, str | os.PathLike):
+        raise InputError("load_snapshot", "source", "a path (str or Path) or a dict: the "
+                         "snapshot document", type(source).__name__)
+    with _no_collection():
         return _load_file(source, appointment_times)
 
 
-def _load_file(source: str | Path, appointment_times: str) -> Snapshot:
-    path = Path(source)
-    name = str(source)
+def _load_file(source: str | os.PathLike[str], appointment_times: AppointmentTimes
+               ) -> Snapshot:
+    name = os.fspath(source)
+    # Mapped, not read: the text of a long history is as big as the snapshot.
+    data = _json.map_file(name, what="the snapshot")
     try:
-        with path.open("rb") as f:
-            # Mapped, not read: the text of a long history is as big as the snapshot.
-            data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-    except FileNotFoundError:
-        raise InputError(name, "", "an existing snapshot file") from None
-    except (OSError, ValueError):  # an empty file cannot be mapped; a directory, ...
-        return _load_text(path, name, appointment_times)  # for its precise message
-    try:
-        # The history is decoded straight from the bytes into table rows, without a dict
-        # per row; the other keys are small and read as usual.
-        doc, history = split_snapshot_json(data)
-    except (msgspec.DecodeError, UnicodeDecodeError, json.JSONDecodeError):
-        history = _UNREAD
-    try:
-        if history is _UNREAD:
-            return _load_text(path, name, appointment_times)
+        try:
+            # The history is decoded straight from the bytes into table rows, without a
+            # dict per row; the other keys are small and read as usual.
+            doc, history = split_snapshot_json(data, name)
+        except (msgspec.DecodeError, RecursionError):
+            # Not JSON, or too deep for the fast reader: the bounded reader says where.
+            return read_document(_json.loads(data, name), name, appointment_times)
         return read_document(doc, name, appointment_times, appointments=cast(
             "msgspec.Raw | list[msgspec.Raw] | None", history))
     finally:
         history = None
-        with contextlib.suppress(BufferError):  # a traceback still holds a view: GC closes
-            data.close()
-
-
-_UNREAD = object()
-
-
-def _load_text(path: Path, name: str, appointment_times: str) -> Snapshot:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(name, "", "an existing snapshot file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(name, "", f"a readable UTF-8 JSON file ({exc.__class__.__name__})"
-                         ) from None
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(name, f"line {exc.lineno} column {exc.colno}",
-                         f"valid JSON ({exc.msg})") from None
-    return read_document(doc, name, appointment_times)
+        if not isinstance(data, bytes):
+            with contextlib.suppress(BufferError):  # a traceback still holds a view
+                data.close()

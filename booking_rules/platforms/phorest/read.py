@@ -10,7 +10,6 @@ marked ``ASSUMED`` below, so they change in one place when the real ones are con
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
@@ -20,6 +19,7 @@ from typing import Annotated, Any, Literal, TypeVar
 import msgspec
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
+from ... import _json
 from ..._errors import InputError
 from ..._time import (
     UTC,
@@ -186,6 +186,11 @@ _APPOINTMENT_UNUSED = (
 )
 
 
+# An integer within the input limits (``_json.MAX_INT``): a row beyond them goes to the
+# general read, which names it.
+_BoundedInt = Annotated[int, msgspec.Meta(ge=-_json.MAX_INT, le=_json.MAX_INT)]
+
+
 class _AppointmentRow(msgspec.Struct, gc=False):
     """An appointment row for the fast reader: the types of ``AppointmentIn``, strictly.
 
@@ -197,7 +202,7 @@ class _AppointmentRow(msgspec.Struct, gc=False):
     appointmentDate: str
     startTime: str
     endTime: str
-    version: int | None = None
+    version: _BoundedInt | None = None
     clientId: str | None = None
     staffId: str | None = None
     serviceId: str | None = None
@@ -502,7 +507,7 @@ def _table_from_json(raw: msgspec.Raw | list[msgspec.Raw], source: str) -> Appoi
         try:
             items = _RAW_ROWS.decode(raw)
         except msgspec.ValidationError:  # not a plain list: a HAL page, or null
-            return _table_from_value(json.loads(bytes(raw)), source)
+            return _table_from_value(_json.loads(raw, source, "appointments"), source)
     cols = Columns()
     pool: dict[str | None, str | None] = {}
     days, clocks = _Parsed(_day_ordinal), _Parsed(_clock_micros)
@@ -513,17 +518,20 @@ def _table_from_json(raw: msgspec.Raw | list[msgspec.Raw], source: str) -> Appoi
             rows = None
         batch = _columns_from_rows(rows, days, clocks) if rows is not None else None
         if batch is None:
-            return _table_from_value(json.loads(b"[" + b",".join(items) + b"]"), source)
+            return _table_from_value(_json.loads(b"[" + b",".join(items) + b"]", source,
+                                                 "appointments"), source)
         cols.extend(batch, pool)
     return AppointmentTable(cols, pool=pool)
 
 
-def split_snapshot_json(data: Any) -> tuple[dict[str, Any], object]:
+def split_snapshot_json(data: Any, source: str = "<snapshot>"
+                        ) -> tuple[dict[str, Any], object]:
     """A snapshot file's bytes: the small keys decoded, the appointment history not yet.
 
     The history comes back split into its rows' raw JSON when it is a plain list (one pass
     over the bytes), else as the key's raw JSON. Raises ``msgspec.DecodeError`` (and
-    ``UnicodeDecodeError``, ``json.JSONDecodeError``) on what is not valid JSON.
+    ``RecursionError``) on what is not valid JSON; a key's value beyond the input limits
+    (``_json``) is an InputError naming it.
     """
     history: object = None
     try:
@@ -536,7 +544,7 @@ def split_snapshot_json(data: Any) -> tuple[dict[str, Any], object]:
                 if getattr(top, name) is not msgspec.UNSET}
         rows = getattr(top, "appointments")  # noqa: B009 (a field of a built Struct)
         history = rows if rows is not msgspec.UNSET else None
-    return {key: json.loads(bytes(raw)) for key, raw in raws.items()}, history
+    return {key: _json.loads(raw, source, key) for key, raw in raws.items()}, history
 
 
 _TOP_FIELDS = tuple(sorted(_KNOWN_TOP - {"appointments"}))
