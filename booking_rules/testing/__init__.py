@@ -12,7 +12,7 @@ would refuse with that code::
     def test_my_widget_only_sends_what_phorest_accepts(request): ...
 
 Hypothesis is an optional dependency (the ``test`` extra): ``import booking_rules`` never
-imports it, this module does.
+imports it, this package does.
 
 What each strategy guarantees (sound, not complete: every value is valid, not every valid
 value can be drawn):
@@ -30,7 +30,8 @@ value can be drawn):
   :func:`booking_rules.find_slots`; never filtered, so it never gives up on a snapshot
   :func:`snapshots` made.
 * :func:`violations` -- a :class:`Scenario` that ``check`` refuses with the given code at
-  error severity, built so by construction (a base salon plus the conflicting data).
+  error severity, built so by construction (a base salon plus the conflicting data). The
+  code is a Phorest code or the neutral name of the rule behind it.
 
 Everything shrinks toward the smallest salon: one staff member, one day, one service, no
 appointment.

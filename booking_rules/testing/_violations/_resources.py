@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Literal
 
 from hypothesis import strategies as st
 
@@ -13,8 +14,10 @@ from .._clock import QUARTER
 from .._view import Request
 from ._build import Build
 
+Resource = Literal["room", "machine"]
 
-def overbook(b: Build, kind: str) -> Request:
+
+def overbook(b: Build, kind: Resource) -> Request:
     """A room (``kind="room"``) or machine (``"machine"``) with no place left at some
     instant of the booking: a break of it, or as many appointments in it as its capacity
     (a room) or quantity (a machine)."""
@@ -52,7 +55,7 @@ def overbook(b: Build, kind: str) -> Request:
     return b.move_or_create(client, service, staff, b.start, **links)
 
 
-def unsuitable(b: Build, kind: str) -> Request:
+def unsuitable(b: Build, kind: Resource) -> Request:
     """A room or machine the service does not list (``roomIds``/``machineIds``), named in
     the request."""
     key, list_key, size_key, listed_key = (
