@@ -1,9 +1,18 @@
-"""booking_rules: check a Phorest booking before it is sent, and explain its refusal.
+"""booking_rules: check a booking before it is sent, explain its refusal, find the times
+that pass.
 
     import booking_rules as br
     snap = br.load_snapshot("queen_st.json")
     report = br.check(snap, request, now=now)
     report.verdict, report.violations, report.predicted_api_code
+
+This module is the public face; everything behind it is private. The house, top to bottom
+(each layer imports only those below it): the CLI (``cli``); the platforms (``platforms``:
+Phorest's wire shapes, codes and error bodies), the sandbox, sync and cache; the slot
+search (``_slots``) and ``explain``; the rules (``rules``: one module each) and the engine;
+the canonical core (``core``: model, indexes, snapshots and their overlays); time
+(``_time``). The core knows no platform: a platform reads its payloads into canonical parts
+and names the rules with its own codes.
 """
 
 from __future__ import annotations
