@@ -89,23 +89,23 @@ def _open(path: str | Path, what: str, limit: int) -> tuple[int, int]:
     checked on the descriptor itself, so what is read is what was checked."""
     name = str(path)
     if isinstance(path, str) and not path:
-        raise InputError("(empty path)", "", f"a file name ({what})")
+        raise InputError("(empty path)", "", f"the name of a {what} file")
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
         fd = os.open(path, flags)
     except FileNotFoundError:
-        raise InputError(name, "", f"an existing file ({what})") from None
+        raise InputError(name, "", f"an existing {what} file") from None
     except OSError as exc:
-        raise InputError(name, "", f"a readable file ({what}); {_why(exc)}") from None
+        raise InputError(name, "", f"a readable {what} file; {_why(exc)}") from None
     except ValueError:  # a NUL byte in the name
-        raise InputError(name, "", f"a file name without NUL bytes ({what})") from None
+        raise InputError(name, "", f"a {what} file name without NUL bytes") from None
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            raise InputError(name, "", f"a regular file ({what}), not {_kind(st.st_mode)}")
+            raise InputError(name, "", f"a regular {what} file, not {_kind(st.st_mode)}")
         if st.st_size > limit:
-            raise InputError(name, "", f"a file of at most {size_text(limit)} ({what}); "
-                             f"this one holds {size_text(st.st_size)}")
+            raise InputError(name, "", f"a {what} file of at most {size_text(limit)}; this "
+                             f"one holds {size_text(st.st_size)}")
     except BaseException:
         os.close(fd)
         raise
@@ -136,7 +136,7 @@ def _kind(mode: int) -> str:
     return "a special file"
 
 
-def read_bytes(path: str | Path, *, what: str = "a JSON file",
+def read_bytes(path: str | Path, *, what: str = "JSON",
                limit: int = MAX_DOCUMENT_BYTES) -> bytes:
     """The bytes of the regular file ``path``, at most ``limit`` of them, or an InputError
     naming the file (missing, a directory, a FIFO, a device, a link loop, too large)."""
@@ -151,17 +151,17 @@ def read_bytes(path: str | Path, *, what: str = "a JSON file",
             chunks.append(chunk)
             got += len(chunk)
             if got > limit:  # it grew while being read
-                raise InputError(str(path), "", f"a file of at most {size_text(limit)} "
-                                 f"({what}); this one grew past it while it was read")
+                raise InputError(str(path), "", f"a {what} file of at most "
+                                 f"{size_text(limit)}; this one grew past it while read")
     except OSError as exc:
-        raise InputError(str(path), "", f"a readable file ({what}); {_why(exc)}") from None
+        raise InputError(str(path), "", f"a readable {what} file; {_why(exc)}") from None
     finally:
         os.close(fd)
     del size
     return b"".join(chunks)
 
 
-def map_file(path: str | Path, *, what: str = "the snapshot",
+def map_file(path: str | Path, *, what: str = "snapshot",
              limit: int = MAX_SNAPSHOT_BYTES) -> mmap.mmap | bytes:
     """The regular file ``path`` mapped into memory (read-only; the text of a long history
     is as big as the snapshot, and a map costs no copy), or ``b""`` for an empty file."""
@@ -173,7 +173,7 @@ def map_file(path: str | Path, *, what: str = "the snapshot",
     except (OSError, ValueError) as exc:
         if isinstance(exc, OSError) and exc.errno not in (errno.ENODEV, errno.EACCES,
                                                           errno.EINVAL):
-            raise InputError(str(path), "", f"a readable file ({what}); {_why(exc)}"
+            raise InputError(str(path), "", f"a readable {what} file; {_why(exc)}"
                              ) from None
     finally:
         os.close(fd)  # the map keeps its own reference to the file
@@ -190,10 +190,10 @@ def read_text(path: str | Path, *, what: str, limit: int) -> str:
     except UnicodeDecodeError as exc:
         line, col = _line_col(data, exc.start)
         raise InputError(str(path), f"line {line} column {col}",
-                         f"UTF-8 text ({what}); byte 0x{data[exc.start]:02X} is not") from None
+                         f"UTF-8 text; byte 0x{data[exc.start]:02X} is not") from None
 
 
-def read_json(path: str | Path, *, what: str = "a JSON file",
+def read_json(path: str | Path, *, what: str = "JSON",
               limit: int = MAX_DOCUMENT_BYTES) -> Any:
     """A JSON file read with a bound and held to the limits above."""
     return loads(read_bytes(path, what=what, limit=limit), str(path))
@@ -403,7 +403,7 @@ def _diagnose(data: Any, source: str, prefix: str, exc: BaseException) -> InputE
             return _too_deep(data, source, where)
         except json.JSONDecodeError as err:
             if not text.strip():
-                return InputError(source, prefix, "a JSON document; the file is empty")
+                return InputError(source, prefix, "valid JSON (the file is empty)")
             return InputError(source, f"{where}line {err.lineno} column {err.colno}",
                               f"valid JSON ({err.msg})")
         for path, problem, got in _problems(value, prefix):

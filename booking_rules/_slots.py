@@ -68,6 +68,7 @@ from ._time import UTC, format_span, format_utc, local_date, wall_to_utc
 from .core import model as m
 from .core.context import Context
 from .core.engine import Checker, clients_without_appointments, resolve
+from .core.guard import require_bool, require_instant, require_optional_str, require_snapshot
 from .core.index import merge, subtract
 from .core.rule import Rule
 from .core.ruleset import Ruleset
@@ -86,6 +87,15 @@ __all__ = [
 PLACEHOLDER_CLIENT = "(new client)"
 MAX_WINDOW = timedelta(days=31)
 DEFAULT_STEP = 15
+# The longest back-to-back chain a search takes, and the most candidate bookings one
+# search verifies (README "Input limits"): a chain's combinations multiply with its length,
+# and a search that would verify more says so instead of running for minutes.
+MAX_CHAIN = 8
+MAX_CHECKS = 500_000
+# Rules whose answer for a schedule depends on the request's *later* schedules (an add-on
+# is fine once a main service follows it). Every other rule answers a chain's first k
+# schedules the same whatever follows, so a prefix that fails on them cannot be completed.
+_READS_LATER = frozenset({"addon_booked_alone"})
 SOURCE = "slots"
 _NOT_WORKING = "staff_not_working"
 _DOUBLE_BOOKED = "staff_double_booked"
@@ -191,8 +201,13 @@ def find_slots(
     declared ``coverage``, or else the date range of its rosters), and for a step or
     per-day limit below 1. A valid window with no time that passes gives ``[]``.
     """
-    if now.tzinfo is None:
-        raise ValueError("now must be an aware datetime (it is always an input)")
+    now = require_instant(now, "now")
+    require_snapshot(snapshot)
+    if not isinstance(ruleset, Ruleset):
+        raise InputError(SOURCE, "ruleset", "a Ruleset", type(ruleset).__name__)
+    require_optional_str(staff_id, "staff_id")
+    require_optional_str(client_id, "client_id")
+    require_bool(online, "online")
     rs = ruleset
     snap = snapshot.with_times(rs.appointment_times)
     online = online or rs.online
@@ -202,9 +217,9 @@ def find_slots(
                          staff_id)
     start, end = _window(snap, start, end)
     if step_minutes is not None and (isinstance(step_minutes, bool) or not isinstance(
-            step_minutes, int) or step_minutes < 1):
-        raise InputError(SOURCE, "step_minutes", "a whole number of minutes, at least 1",
-                         step_minutes)
+            step_minutes, int) or not 1 <= step_minutes <= m.MAX_MINUTES):
+        raise InputError(SOURCE, "step_minutes", "a whole number of minutes, from 1 to "
+                         f"{m.MAX_MINUTES}", step_minutes)
     if max_slots_per_day is not None and (isinstance(max_slots_per_day, bool) or not
                                           isinstance(max_slots_per_day, int)
                                           or max_slots_per_day < 1):
@@ -249,11 +264,15 @@ class _Search:
         self._timeless: dict[tuple[_Part, ...], bool] = {}
         self._option_cache: dict[tuple[int, str], tuple[int, timedelta, list[_Part]]] = {}
         self._instants: dict[datetime, tuple[datetime, datetime]] = {}
-        self.checker = Checker(
-            snap, rs, now, online, quiet_clients=clients_without_appointments(snap, [client]),
-            # With no client given, the placeholder is not in the snapshot: not a reason
-            # to fail.
-            ignore=frozenset({_UNKNOWN_CLIENT}) if placeholder else frozenset())
+        quiet = clients_without_appointments(snap, [client])
+        # With no client given, the placeholder is not in the snapshot: not a reason to fail.
+        ignore = frozenset({_UNKNOWN_CLIENT}) if placeholder else frozenset()
+        self.checker = Checker(snap, rs, now, online, quiet_clients=quiet, ignore=ignore)
+        # A chain's prefix is checked with the rules that read later schedules left out.
+        self.prefix_checker = Checker(snap, rs, now, online, quiet_clients=quiet,
+                                      ignore=ignore | _READS_LATER)
+        self._prefix_timeless: dict[tuple[_Part, ...], bool] = {}
+        self.checks = 0
 
     def _in_force(self, name: str) -> Rule | None:
         """The rule ``name`` when this ruleset runs it at error severity, else None."""
@@ -337,17 +356,22 @@ class _Search:
                             yield Slot(at, over, staff_id, part[2], part[3], (head,))
                             break
                     continue
-                for chain, key in self.chains(0, at, staff_id):
-                    if self.passes(chain, key):
-                        yield Slot(at, chain[-1].end, staff_id, chain[0].room_id,
-                                   chain[0].machine_id, tuple(chain))
-                        break
+                chain = self.first_chain(0, at, staff_id, [], ())
+                if chain is not None:
+                    yield Slot(at, chain[-1].end, staff_id, chain[0].room_id,
+                               chain[0].machine_id, tuple(chain))
 
-    def chains(self, k: int, at: datetime, first_staff: str
-               ) -> Iterator[tuple[list[SlotSchedule], tuple[_Part, ...]]]:
-        """Every chain from service ``k`` on, starting ``at``, in the stable order, skipping
-        staff whose main block cannot fit (those are refused by the pruning rules); each
-        with its combination (service, staff, room, machine of each schedule)."""
+    def first_chain(self, k: int, at: datetime, first_staff: str,
+                    prefix: list[SlotSchedule], key: tuple[_Part, ...]
+                    ) -> list[SlotSchedule] | None:
+        """The first chain in the stable order that passes, extending ``prefix`` (whose
+        combination is ``key``) with service ``k`` on, starting ``at``; None if none does.
+
+        Staff whose main block cannot fit are skipped (the pruning rules refuse them), and
+        so is every extension of a prefix that already fails on rules that do not read
+        later schedules: such a chain fails whatever follows. The first passing chain is
+        the one a plain walk through every combination would find, at a cost that grows
+        with the prefixes that pass, not with every combination."""
         last = k + 1 == len(self.services)
         for staff_id in ([first_staff] if k == 0 else self.staff_for[k]):
             minutes, length, parts = self._options(k, staff_id)
@@ -355,12 +379,18 @@ class _Search:
                 continue
             over = at + length
             for part in parts:
-                head = SlotSchedule(part[0], staff_id, at, over, part[2], part[3])
+                chain = [*prefix, SlotSchedule(part[0], staff_id, at, over, part[2], part[3])]
+                combo = (*key, part)
                 if last:
-                    yield [head], (part,)
+                    if self.passes(chain, combo):
+                        return chain
                     continue
-                for rest, key in self.chains(k + 1, over, first_staff):
-                    yield [head, *rest], (part, *key)
+                if not self.passes(chain, combo, prefix=True):
+                    continue
+                found = self.first_chain(k + 1, over, first_staff, chain, combo)
+                if found is not None:
+                    return found
+        return None
 
     def _options(self, k: int, staff_id: str) -> tuple[int, timedelta, list[_Part]]:
         """Service ``k`` with ``staff_id``: the main block in minutes, how long until it is
@@ -380,23 +410,35 @@ class _Search:
                 [(service.id, staff_id, r, mc) for r, mc in itertools.product(rooms, machines)])
         return found
 
-    def passes(self, chain: list[SlotSchedule], key: tuple[_Part, ...]) -> bool:
+    def passes(self, chain: list[SlotSchedule], key: tuple[_Part, ...], *,
+               prefix: bool = False) -> bool:
         """Whether ``check`` passes the booking ``Slot.booking`` writes for ``chain``, whose
         combination (service, staff, room, machine of each schedule) is ``key``.
 
         The rules declared timeless answer the same at every start, so they run once per
         combination (and client: one per search); the others run for each start. Both
-        parts are ``core.engine.Checker.outcomes``, the code ``check`` runs."""
-        fixed = self._timeless.get(key)
+        parts are ``core.engine.Checker.outcomes``, the code ``check`` runs. ``prefix``:
+        ``chain`` is the start of a longer chain, checked without the rules that read later
+        schedules.
+
+        Raises InputError once the search has verified ``MAX_CHECKS`` candidates."""
+        checker = self.prefix_checker if prefix else self.checker
+        timeless = self._prefix_timeless if prefix else self._timeless
+        fixed = timeless.get(key)
         if fixed is False:
             return False
+        self.checks += 1
+        if self.checks > MAX_CHECKS:
+            raise InputError(SOURCE, "service_ids", f"a search of at most {MAX_CHECKS:,} "
+                             "candidate bookings: name the staff, shorten the window or the "
+                             "chain", f"{len(self.services)} services")
         req = _request(self.client, chain, self._instants)
         items = [resolve(s, self.snap, req) for s in req.schedules]
         if fixed is None:
-            fixed = self._timeless[key] = self.checker.passes(req, items, True)
+            fixed = timeless[key] = checker.passes(req, items, True)
             if not fixed:
                 return False
-        return self.checker.passes(req, items, False)
+        return checker.passes(req, items, False)
 
 
 _BY_START = attrgetter("start", "staff_id")
@@ -482,9 +524,18 @@ def _trim_per_day(slots: list[Slot], limit: int, snap: Snapshot) -> list[Slot]:
 
 
 def _services(snap: Snapshot, service_ids: Sequence[str]) -> list[m.Service]:
-    ids = [service_ids] if isinstance(service_ids, str) else list(service_ids)
+    if isinstance(service_ids, str):
+        ids: list[object] = [service_ids]
+    elif isinstance(service_ids, Sequence):
+        ids = list(service_ids)
+    else:
+        raise InputError(SOURCE, "service_ids", "a list of serviceIds",
+                         type(service_ids).__name__)
     if not ids:
         raise InputError(SOURCE, "service_ids", "at least one serviceId", [])
+    if len(ids) > MAX_CHAIN:
+        raise InputError(SOURCE, "service_ids", f"a chain of at most {MAX_CHAIN} services",
+                         f"{len(ids)} services")
     out = []
     for i, sid in enumerate(ids):
         service = snap.services.get(sid) if isinstance(sid, str) else None
@@ -508,6 +559,7 @@ def _window(snap: Snapshot, start: datetime, end: datetime) -> tuple[datetime, d
         if not isinstance(value, datetime) or value.tzinfo is None:
             raise InputError(SOURCE, name, "an aware datetime (an instant with a UTC offset)",
                              value)
+        require_instant(value, name)
     start, end = start.astimezone(UTC), end.astimezone(UTC)
     if end <= start:
         raise InputError(SOURCE, "end", f"an end after the start {format_utc(start)} (the window "

@@ -17,16 +17,26 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil import tz as _dtz
 from dateutil.parser import isoparse
 
+from ._errors import InputError, echo
+
 __all__ = [
+    "DATE_RANGE",
     "EPOCH",
+    "MAX_DATE",
+    "MAX_INSTANT",
+    "MIN_DATE",
+    "MIN_INSTANT",
     "UTC",
     "LocalDays",
     "LocalResolution",
+    "check_date",
+    "check_instant",
     "format_local",
     "format_span",
     "load_zone",
@@ -35,6 +45,7 @@ __all__ = [
     "parse_instant",
     "parse_local_time",
     "parse_wall_instant",
+    "require_instant",
     "to_local",
     "to_micros",
     "wall_to_utc",
@@ -45,12 +56,60 @@ _ONE_US = timedelta(microseconds=1)
 _LOCAL_TIME = re.compile(r"^(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?$")
 
 
+# Every date and instant read from input lies in these years: far enough from the ends of
+# the calendar (years 1 and 9999) that no span, step or search built from them can leave
+# it, and wide enough for any booking. README "Input limits".
+MIN_YEAR, MAX_YEAR = 1900, 2999
+MIN_DATE, MAX_DATE = date(MIN_YEAR, 1, 1), date(MAX_YEAR, 12, 31)
+MIN_INSTANT = datetime(MIN_YEAR, 1, 1, tzinfo=UTC)
+MAX_INSTANT = datetime(MAX_YEAR + 1, 1, 1, tzinfo=UTC)
+DATE_RANGE = f"from {MIN_DATE} to {MAX_DATE}"
+MAX_ZONE_NAME = 64  # the longest IANA name is 32 characters
+
+
 def load_zone(name: str) -> ZoneInfo:
-    """The IANA zone ``name``; ``ValueError`` when it is not one."""
+    """The IANA zone ``name``; ``ValueError`` when it is not one (a directory of the zone
+    database such as ``Europe``, a name too long for a file name, a path)."""
+    shown = echo(name, 40)
+    if not isinstance(name, str) or not name or len(name) > MAX_ZONE_NAME:
+        raise ValueError(f"an IANA time zone such as 'Europe/Dublin', got {shown}")
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(f"an IANA time zone such as 'Europe/Dublin', got {name!r}") from exc
+    except (ZoneInfoNotFoundError, ValueError, OSError, UnicodeError) as exc:
+        raise ValueError(f"an IANA time zone such as 'Europe/Dublin', got {shown}") from exc
+
+
+def check_date(day: date) -> date:
+    """``day`` when it lies in the input years; ``ValueError`` saying the range if not."""
+    if not MIN_DATE <= day <= MAX_DATE:
+        raise ValueError(f"a date {DATE_RANGE}")
+    return day
+
+
+def check_instant(instant: datetime) -> datetime:
+    """An aware ``instant`` when it lies in the input years; ``ValueError`` if not."""
+    if not MIN_INSTANT <= instant < MAX_INSTANT:
+        raise ValueError(f"an instant {DATE_RANGE}")
+    return instant
+
+
+def require_instant(value: object, name: str) -> datetime:
+    """An argument of the Python API that must be an instant (``now``, a window's ends):
+    an aware ``datetime`` in the input years, or an InputError naming the argument."""
+    if not isinstance(value, datetime):
+        raise InputError(name, "", "an aware datetime (an instant with a UTC offset)",
+                         type(value).__name__ if not isinstance(value, date) else value)
+    try:
+        aware = value.tzinfo is not None and value.utcoffset() is not None
+    except Exception:  # a tzinfo of the caller's own that fails
+        aware = False
+    if not aware:
+        raise InputError(name, "", "an aware datetime (an instant with a UTC offset); a "
+                         "naive one has no instant", value)
+    try:
+        return check_instant(value)
+    except (ValueError, OverflowError):
+        raise InputError(name, "", f"an instant {DATE_RANGE}", value) from None
 
 
 def to_micros(instant: datetime) -> int:
@@ -61,14 +120,19 @@ def to_micros(instant: datetime) -> int:
 def parse_wall_instant(text: str) -> tuple[datetime, bool, datetime]:
     """An ISO-8601 write instant: (as aware UTC, had no offset so read as UTC, the wall
     clock as written with its offset dropped)."""
+    if not isinstance(text, str) or len(text) > 64:
+        raise ValueError("an ISO-8601 instant")
     try:
-        parsed = datetime.fromisoformat(text)  # the common shapes, fast
-    except ValueError:
-        parsed = isoparse(text)  # the rest of ISO-8601 (week dates, basic format, ...)
-    wall = parsed.replace(tzinfo=None)
-    if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=UTC), True, wall
-    return parsed.astimezone(UTC), False, wall
+        try:
+            parsed = datetime.fromisoformat(text)  # the common shapes, fast
+        except ValueError:
+            parsed = isoparse(text)  # the rest of ISO-8601 (week dates, basic format, ...)
+        wall = parsed.replace(tzinfo=None)
+        if parsed.tzinfo is None:
+            return check_instant(parsed.replace(tzinfo=UTC)), True, wall
+        return check_instant(parsed.astimezone(UTC)), False, wall
+    except OverflowError:  # an offset that moves it off the calendar
+        raise ValueError(f"an instant {DATE_RANGE}") from None
 
 
 def parse_instant(text: str) -> tuple[datetime, bool]:
@@ -188,6 +252,9 @@ def format_local(instant: datetime, zone: tzinfo) -> str:
     return f"{local:%Y-%m-%d %H:%M} {local.tzname()} ({utc_part})"
 
 
+# Reports word the same few spans many times (a conflict is named in every finding that
+# meets it). The function is pure, so a bounded memo can never go stale.
+@lru_cache(maxsize=4096)
 def format_span(start: datetime, end: datetime, zone: tzinfo) -> str:
     """``2026-12-01 10:00-10:45 EST (15:00Z-15:45Z)``: a half-open interval for people."""
     ls, le = start.astimezone(zone), end.astimezone(zone)

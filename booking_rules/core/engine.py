@@ -8,9 +8,11 @@ the moved appointment, which never conflicts with itself.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from datetime import datetime, timedelta
 
-from .._time import UTC, format_utc
+from .._errors import InputError
+from .._time import UTC, format_utc, require_instant
 from . import model as m
 from .context import Context, Item
 from .report import Report, Violation
@@ -47,8 +49,8 @@ def _minutes(n: int) -> timedelta:
     found = _MINUTES.get(n)
     if found is None:
         found = timedelta(minutes=n)
-        if len(_MINUTES) < 4096:
-            _MINUTES[n] = found
+        if len(_MINUTES) < 4096:  # pure, and bounded: it cannot go stale or grow
+            found = _MINUTES.setdefault(n, found)
     return found
 
 
@@ -62,8 +64,10 @@ def run(snap: Snapshot, req: m.Request, *, now: datetime, online: bool, rs: Rule
         ) -> Report:
     """Check a canonical request against ``snap`` (already read under the ruleset's
     appointment-time convention: ``Snapshot.with_times``) at ``now``."""
-    if now.tzinfo is None:
-        raise ValueError("now must be an aware datetime (it is always an input)")
+    now = require_instant(now, "now")
+    if len(req.schedules) > m.MAX_SCHEDULES:
+        raise InputError("<request>", "schedules", f"at most {m.MAX_SCHEDULES} schedules "
+                         f"in one request; this one holds {len(req.schedules):,}")
     checker = Checker(snap, rs, now, online)
     items = [resolve(s, snap, req) for s in req.schedules]
     found: list[Violation] = []
@@ -80,7 +84,73 @@ def run(snap: Snapshot, req: m.Request, *, now: datetime, online: bool, rs: Rule
                                    outcome.location or location, sched,
                                    dict(outcome.evidence), outcome.fix, is_api(rule),
                                    rule.name))
+    repeats = _repeats(req.schedules)
+    if repeats:
+        found, unknowns = _fold(found, repeats), _fold(unknowns, repeats)
     return Report.build(found, unknowns, rs, snap, now)
+
+
+# --- a schedule repeated in one request ---------------------------------------------------
+#
+# The same schedule sent k times collides with each earlier copy, so its findings grow as
+# k squared (a hundred copies: ~5,000 findings of one kind). The report says it once: the
+# first repeat (the second copy) is reported in full, and each later copy's findings of a
+# rule the first repeat already reports are folded into it (evidence ``repeatedAt``, and a
+# sentence in its message). A finding of a later copy that the first repeat does not have
+# (the third copy over a room's capacity of two) is kept as it is, so the verdict and the
+# predicted code are exactly those of the unfolded report.
+
+
+def _same(s: m.Schedule) -> tuple[object, ...]:
+    return (s.client_id, s.service_id, s.staff_id, s.start, s.end, s.room_id, s.machine_id,
+            s.offer_id, s.course_item_id, s.staff_request, s.start_naive, s.start_wall,
+            tuple((n.rule, n.message, n.location) for n in s.notices))
+
+
+def _repeats(schedules: tuple[m.Schedule, ...]) -> dict[int, int]:
+    """Each third or later copy of a schedule -> the index of its first repeat."""
+    if len(schedules) < 3:
+        return {}
+    copies: dict[tuple[object, ...], list[int]] = {}
+    out: dict[int, int] = {}
+    for s in schedules:
+        seen = copies.setdefault(_same(s), [])
+        if len(seen) >= 2:
+            out[s.index] = seen[1]
+        seen.append(s.index)
+    return out
+
+
+_SHOWN_REPEATS = 5
+
+
+def _fold(violations: list[Violation], repeats: dict[int, int]) -> list[Violation]:
+    at_first: dict[tuple[int, str, str], int] = {}  # (schedule, rule, severity) -> position
+    for i, v in enumerate(violations):
+        if v.schedule is not None and v.schedule in repeats.values():
+            at_first.setdefault((v.schedule, v.rule, v.severity), i)
+    folded: dict[int, list[str]] = {}
+    out: list[Violation | None] = list(violations)
+    for i, v in enumerate(violations):
+        first = repeats.get(v.schedule) if v.schedule is not None else None
+        target = at_first.get((first, v.rule, v.severity)) if first is not None else None
+        if target is None:
+            continue
+        out[i] = None
+        where = folded.setdefault(target, [])
+        if v.location not in where:
+            where.append(v.location)
+    for target, where in folded.items():
+        v = violations[target]
+        shown = ", ".join(where[:_SHOWN_REPEATS]) + (
+            f" and {len(where) - _SHOWN_REPEATS} more" if len(where) > _SHOWN_REPEATS else "")
+        out[target] = replace(
+            v, message=f"{v.message} The same schedule is repeated {len(where)} more "
+            f"{'time' if len(where) == 1 else 'times'} in this request ({shown}); each "
+            "copy is refused the same way.",
+            evidence={**v.evidence, "repeatedAt": {"count": len(where),
+                                                   "locations": where[:_SHOWN_REPEATS]}})
+    return [v for v in out if v is not None]
 
 
 class Checker:
@@ -239,8 +309,8 @@ def _present(item: Item, snap: Snapshot, update: bool, quiet: bool) -> frozenset
         key |= 4096
     found = _PRESENT.get(key)
     if found is None:
-        found = _PRESENT[key] = frozenset(
-            name for bit, name in enumerate(_NAMES) if key >> bit & 1)
+        found = _PRESENT.setdefault(key, frozenset(
+            name for bit, name in enumerate(_NAMES) if key >> bit & 1))
     return found
 
 

@@ -8,6 +8,7 @@ with the number of neighbours, not with the history the snapshot holds.
 
 from __future__ import annotations
 
+import threading
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -101,25 +102,32 @@ class RowIndexes(Generic[T]):
     time its key is asked for: a history names thirty thousand clients, a session asks
     about a few. Until then a key holds its rows, in start order, in one 4-byte array."""
 
-    __slots__ = ("_built", "_ends", "_get", "_ids", "_rows", "_starts")
+    __slots__ = ("_built", "_ends", "_get", "_ids", "_lock", "_rows", "_starts")
 
     def __init__(self, groups: Mapping[str | None, list[int]], starts: Sequence[int],
                  ends: Sequence[int], ids: Sequence[str], get: Callable[[int], T]) -> None:
         self._rows = {key: array("i", rows) for key, rows in groups.items() if key}
         self._starts, self._ends, self._ids, self._get = starts, ends, ids, get
         self._built: dict[str, RowIndex[T]] = {}
+        # The snapshot is shared by a server's threads: a key's index is built by one of
+        # them and published whole (the others wait for it, then read it).
+        self._lock = threading.Lock()
 
     def __contains__(self, key: object) -> bool:
         return key in self._rows
 
     def get(self, key: str) -> RowIndex[T] | None:
         index = self._built.get(key)
-        if index is None:
-            rows = self._rows.get(key)
-            if rows is None:
-                return None
-            index = self._built[key] = RowIndex(
-                list(rows), self._starts, self._ends, self._ids, self._get)
+        if index is not None:
+            return index
+        rows = self._rows.get(key)
+        if rows is None:
+            return None
+        with self._lock:
+            index = self._built.get(key)
+            if index is None:
+                index = RowIndex(list(rows), self._starts, self._ends, self._ids, self._get)
+                self._built[key] = index
         return index
 
 

@@ -13,6 +13,8 @@ from datetime import date, datetime, time
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
+from .._errors import InputError
+
 Interval = tuple[datetime, datetime]
 # What a booking request does, whatever a platform calls it (Phorest: createBooking,
 # updateAppointment).
@@ -22,6 +24,13 @@ Times = Literal["local", "utc"]
 # What a request is about; a rule declares the subject it checks (``core.rule``).
 Subject = Literal["booking", "order", "purchase", "client", "client_course", "voucher",
                   "export_job"]
+# Bounds on what a source may say (README "Input limits"): a service's durations (main
+# block, gap, finish, per staff member) in minutes, and a course's spacing in days. Within
+# them no span built from an input date can leave the calendar.
+MAX_MINUTES = 1440
+MAX_DAYS = 36_600
+# The most schedules one request may hold: a request's cost grows with them.
+MAX_SCHEDULES = 100
 ACTIVATION_CANCELED = "CANCELED"
 ACTIVATION_RESERVED = "RESERVED"
 SOURCE_ONLINE = "ONLINE"
@@ -59,6 +68,14 @@ class Service:
     internet_enabled: bool = True
     archived: bool = False
     addon_only: bool = False
+
+    def __post_init__(self) -> None:
+        # Any platform builds services; none may hand the engine a span off the calendar.
+        for minutes in (self.duration, self.finish_duration, self.gap_time,
+                        *self.user_durations.values(), *self.user_finish_durations.values()):
+            if not (isinstance(minutes, int) and 0 <= minutes <= MAX_MINUTES):
+                raise InputError(f"service {self.id}", "duration", f"a whole number of "
+                                 f"minutes from 0 to {MAX_MINUTES}", minutes)
 
     def duration_for(self, staff: Staff | None) -> int:
         if staff is not None and staff.user_id is not None and (

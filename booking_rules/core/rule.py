@@ -22,22 +22,39 @@ SUBJECTS: tuple[Subject, ...] = get_args(Subject)
 REQUIRED_SECTIONS = ("What it checks", "Why the API refuses it", "Example", "Fix")
 
 
+# The bounds of an integer option unless it says its own: minutes up to a year (README
+# "Input limits"), so no option can push an instant off the calendar.
+OPTION_MIN, OPTION_MAX = 0, 525_600
+
+
 @dataclass(frozen=True, slots=True)
 class Option:
-    """A per-rule option a ruleset may set."""
+    """A per-rule option a ruleset may set; an integer one lies in ``[minimum, maximum]``."""
 
     default: Any
     doc: str
+    minimum: int = OPTION_MIN
+    maximum: int = OPTION_MAX
 
     def accepts(self, value: object) -> bool:
         kind = type(self.default)
         if kind is bool:
             return isinstance(value, bool)
         if kind is int:
-            return isinstance(value, int) and not isinstance(value, bool)
+            return isinstance(value, int) and not isinstance(value, bool) and (
+                self.minimum <= value <= self.maximum)
         if kind is list:
             return isinstance(value, list) and all(isinstance(v, str) for v in value)
         return isinstance(value, kind)
+
+    def expected(self) -> str:
+        """What ``accepts`` takes, for a message."""
+        kind = type(self.default)
+        if kind is int:
+            return f"a whole number from {self.minimum} to {self.maximum:,}"
+        if kind is list:
+            return "a list of strings"
+        return {bool: "true or false", str: "a string"}.get(kind, f"a {kind.__name__}")
 
 
 @dataclass(frozen=True, slots=True)

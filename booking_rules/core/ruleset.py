@@ -4,13 +4,15 @@ priority order that predicts the one code the API answers."""
 from __future__ import annotations
 
 import difflib
+import os
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .._errors import RulesetError
+from .. import _json
+from .._errors import InputError, RulesetError, echo
 from . import model as m
 from .codes import CodeTable
 from .rule import SEVERITIES, Check, Rule, Severity
@@ -68,7 +70,8 @@ class Ruleset:
                                   repr=False)
     _notice_rules: dict[str, Rule] = field(default_factory=dict, init=False, compare=False,
                                            repr=False)
-    # Memoized look-ups: a lost race only computes the same tuple twice.
+    # Memoized look-ups, filled with setdefault: threads that compute one at once all get
+    # the tuple kept (a lost race only computes it twice).
     _runnable: dict[str, tuple[Rule, ...]] = field(default_factory=dict, init=False,
                                                    compare=False, repr=False)
     _steps: dict[tuple[bool, frozenset[str], bool | None, bool, bool], tuple[Step, ...]] = field(
@@ -90,9 +93,9 @@ class Ruleset:
         key = "online" if online else "offline"
         cached = self._runnable.get(key)
         if cached is None:
-            cached = tuple(r for r in self.rules if r.subject == "booking"
-                           and not r.notice and (online or not r.online_only))
-            self._runnable[key] = cached
+            cached = self._runnable.setdefault(key, tuple(
+                r for r in self.rules if r.subject == "booking" and not r.notice
+                and (online or not r.online_only)))
         return cached
 
     def subject_steps(self, subject: str) -> tuple[Step, ...]:
@@ -120,7 +123,7 @@ class Ruleset:
                 and (timeless is None or r.timeless is timeless)
                 and not (errors_only and self.severity_of(r) == "warning"
                          and not r.may_be_unknown and not r.history))
-            self._steps[key] = cached
+            cached = self._steps.setdefault(key, cached)
         return cached
 
     def severity_of(self, rule: Rule) -> Severity:
@@ -145,6 +148,8 @@ class Ruleset:
 
 
 def _suggest(word: str, options: Iterable[str]) -> str:
+    if len(word) > 100:  # no code is that long, and matching it would cost its square
+        return ""
     close = difflib.get_close_matches(word, list(options), n=1)
     return f" (did you mean {close[0]}?)" if close else ""
 
@@ -161,31 +166,44 @@ def _codes(value: object, key: str, table: CodeTable, src: str) -> list[str]:
 def _rule(code: str, where: str, table: CodeTable, src: str) -> Rule:
     rule = table.rule(code)
     if rule is None:
-        raise RulesetError(src, f"{where} unknown rule code {code!r}"
+        raise RulesetError(src, f"{where} unknown rule code {echo(code)}"
                            f"{_suggest(code, table.by_code())}")
     return rule
 
 
-def _read(path: Path, seen: Sequence[str] = ()) -> dict[str, Any]:
+# The longest chain of `extends` a ruleset may build on (README "Input limits").
+MAX_EXTENDS = 8
+# What each top-level key holds: read before anything is merged or looked up.
+_TABLES = ("severity", "options", "rules")
+_LISTS = ("select", "ignore", "priority")
+_STRINGS = ("name", "description", "platform", "extends", "appointment_times")
+
+
+def _real(path: Path) -> str:
+    # realpath never raises (a symbolic-link loop stays unresolved; reading it then says so).
+    return os.path.realpath(path)
+
+
+def _read(path: Path, seen: Sequence[str] = (), files: list[str] | None = None
+          ) -> dict[str, Any]:
+    """The ruleset at ``path`` merged over the chain it extends; ``seen``: the files of the
+    chain so far (a cycle or a chain longer than ``MAX_EXTENDS`` is an error); ``files``
+    gathers every file read, for the cache to watch."""
     src = str(path)
-    if str(path.resolve()) in seen:
+    real = _real(path)
+    if files is not None:
+        files.append(real)
+    if real in seen:
         raise RulesetError(src, "`extends` forms a cycle")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise RulesetError(src, "no such ruleset file") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise RulesetError(src, f"not valid TOML: {exc}") from None
-    unknown = set(data) - _TOP_KEYS
-    if unknown:
-        key = sorted(unknown)[0]
-        raise RulesetError(src, f"unknown key {key!r}{_suggest(key, _TOP_KEYS)}")
+    if len(seen) > MAX_EXTENDS:
+        raise RulesetError(src, f"`extends` builds a chain of more than {MAX_EXTENDS} "
+                           "rulesets")
+    data = _parse(path)
     parent = data.get("extends")
     if parent is None:
         return data
-    base = _read(_locate(str(parent), path.parent), [*seen, str(path.resolve())])
-    merged = {**base, **{k: v for k, v in data.items() if k not in {"severity", "options",
-                                                                     "rules"}}}
+    base = _read(_locate(str(parent), path.parent), [*seen, real], files)
+    merged = {**base, **{k: v for k, v in data.items() if k not in _TABLES}}
     merged["severity"] = {**base.get("severity", {}), **data.get("severity", {})}
     merged["options"] = {**base.get("options", {}), **data.get("options", {})}
     rules = {k: dict(v) for k, v in base.get("rules", {}).items()}
@@ -195,15 +213,80 @@ def _read(path: Path, seen: Sequence[str] = ()) -> dict[str, Any]:
     return merged
 
 
+def _parse(path: Path) -> dict[str, Any]:
+    """One ruleset file, read with a bound and held to its shape: every top-level key is
+    known and of its type, every table's entries are too. A file that is not a ruleset is
+    said to be one, and none of its content is printed back."""
+    src = str(path)
+    try:
+        text = _json.read_text(path, what="TOML ruleset", limit=_json.MAX_RULESET_BYTES)
+    except InputError as exc:
+        raise RulesetError(src, f"{exc.path + ': ' if exc.path != '(top level)' else ''}"
+                           f"expected {exc.expected}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        # The parser's message says where (line, column), never what the file holds.
+        raise RulesetError(src, f"not valid TOML: {exc}") from None
+    except RecursionError:
+        raise RulesetError(src, f"not a ruleset: nested more than {_json.MAX_DEPTH} deep"
+                           ) from None
+    if data and not set(data) & _TOP_KEYS and not any(_suggest(k, _TOP_KEYS) for k in data):
+        raise RulesetError(src, f"not a ruleset: it has none of the keys "
+                           f"{', '.join(sorted(_TOP_KEYS))}")
+    unknown = set(data) - _TOP_KEYS
+    if unknown:
+        key = sorted(unknown)[0]
+        raise RulesetError(src, f"unknown key {echo(key)}{_suggest(key, _TOP_KEYS)}")
+    for key in _TABLES:
+        if key in data and not isinstance(data[key], dict):
+            raise RulesetError(src, f"`{key}` must be a table ([{key}]), got "
+                               f"{_a(data[key])}")
+    for code, opts in data.get("rules", {}).items():
+        if not isinstance(opts, dict):
+            raise RulesetError(src, f"[rules.{echo(code, 40)}] must be a table of options, "
+                               f"got {_a(opts)}")
+    for key in _LISTS:
+        if key in data and not (isinstance(data[key], list) and all(
+                isinstance(v, str) for v in data[key])):
+            raise RulesetError(src, f"`{key}` must be a list of rule codes")
+    for key in _STRINGS:
+        if key in data and not isinstance(data[key], str):
+            raise RulesetError(src, f"`{key}` must be a string, got "
+                               f"{_a(data[key])}")
+    if "online" in data and not isinstance(data["online"], bool):
+        raise RulesetError(src, "online must be true or false")
+    return data
+
+
+def _toml_type(value: object) -> str:
+    """What a TOML value is, with its article: ``an integer``."""
+    if isinstance(value, dict):
+        return "table"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, bool):
+        return "boolean"
+    return {int: "integer", float: "float", str: "string"}.get(type(value), "date or time")
+
+
+def _a(value: object) -> str:
+    kind = _toml_type(value)
+    return f"{'an' if kind[0] in 'aeiou' else 'a'} {kind}"
+
+
 def _locate(name: str, relative_to: Path | None = None) -> Path:
+    if not name or len(name) > 4096 or "\0" in name:
+        raise RulesetError(echo(name, 60), "a bundled ruleset name or a TOML path")
     if name.endswith(".toml") or "/" in name or "\\" in name:
         p = Path(name)
-        if not p.is_absolute() and relative_to is not None and (relative_to / p).exists():
+        if not p.is_absolute() and relative_to is not None and os.path.lexists(
+                relative_to / p):
             return relative_to / p
         return p
     path = rulesets_dir() / f"{name}.toml"
-    if not path.exists():
-        raise RulesetError(name, f"no bundled ruleset of that name; bundled: "
+    if not path.is_file():
+        raise RulesetError(echo(name, 60), f"no bundled ruleset of that name; bundled: "
                            f"{', '.join(bundled_rulesets())}{_suggest(name, bundled_rulesets())}")
     return path
 
@@ -211,12 +294,19 @@ def _locate(name: str, relative_to: Path | None = None) -> Path:
 def load_ruleset(name_or_path: str | Path, table: CodeTable) -> Ruleset:
     """A bundled ruleset by name (``phorest``, ``phorest-online``, ``strict``) or a TOML
     path, naming rules by ``table``'s codes."""
-    path = _locate(str(name_or_path))
+    return _load(name_or_path, table, None)
+
+
+def _load(name_or_path: str | Path, table: CodeTable, files: list[str] | None) -> Ruleset:
+    if not isinstance(name_or_path, str | os.PathLike):
+        raise RulesetError("ruleset", "expected a bundled ruleset name or a TOML path, got "
+                           f"a {type(name_or_path).__name__}")
+    path = _locate(os.fspath(name_or_path))
     src = str(path)
-    data = _read(path)
+    data = _read(path, (), files)
     platform = data.get("platform", table.platform)
     if platform != table.platform:
-        raise RulesetError(src, f"this ruleset is for platform {platform!r}, not "
+        raise RulesetError(src, f"this ruleset is for platform {echo(platform)}, not "
                            f"{table.platform!r}")
     select = _codes(data.get("select", ["ALL"]), "select", table, src)
     ignore = set(_codes(data.get("ignore", []), "ignore", table, src))
@@ -225,19 +315,17 @@ def load_ruleset(name_or_path: str | Path, table: CodeTable) -> Ruleset:
 
     severities: dict[str, Severity] = {}
     sev = data.get("severity", {})
-    if not isinstance(sev, dict):
-        raise RulesetError(src, "`severity` must be a table of CODE = \"error\"|\"warning\"")
     for code, value in sev.items():
         rule = _rule(code, "[severity] names", table, src)
-        if value not in SEVERITIES:
+        if not isinstance(value, str) or value not in SEVERITIES:
             raise RulesetError(src, f"[severity] {code} must be \"error\" or \"warning\", "
-                               f"got {value!r}")
+                               f"got {echo(value)}")
         severities[rule.name] = value
 
     engine_opts = data.get("options", {})
     for key, value in engine_opts.items():
         if key not in ENGINE_OPTIONS:
-            raise RulesetError(src, f"[options] unknown option {key!r}"
+            raise RulesetError(src, f"[options] unknown option {echo(key)}"
                                f"{_suggest(key, ENGINE_OPTIONS)}")
         if not isinstance(value, type(ENGINE_OPTIONS[key][0])):
             raise RulesetError(src, f"[options] {key} must be a "
@@ -249,25 +337,24 @@ def load_ruleset(name_or_path: str | Path, table: CodeTable) -> Ruleset:
     for code, opts in data.get("rules", {}).items():
         found = table.rule(code)
         if found is None:
-            raise RulesetError(src, f"[rules.{code}] names an unknown rule code"
+            raise RulesetError(src, f"[rules.{echo(code, 40)}] names an unknown rule code"
                                f"{_suggest(code, table.by_code())}")
         rule = found
-        if not isinstance(opts, dict):
-            raise RulesetError(src, f"[rules.{code}] must be a table of options")
         for key, value in opts.items():
             if key not in rule.options:
                 have = ", ".join(rule.options) or "none"
-                raise RulesetError(src, f"[rules.{code}] unknown option {key!r} (options of "
+                raise RulesetError(src, f"[rules.{code}] unknown option {echo(key)} (options of "
                                    f"{code}: {have}){_suggest(key, rule.options)}")
             if not rule.options[key].accepts(value):
-                raise RulesetError(src, f"[rules.{code}] {key} must be a "
-                                   f"{type(rule.options[key].default).__name__}, got {value!r}")
+                raise RulesetError(src, f"[rules.{code}] {key} must be "
+                                   f"{rule.options[key].expected()}, got {echo(value)}")
             rule_options[rule.name][key] = value
 
     priority = _codes(data.get("priority", []), "priority", table, src)
     times = data.get("appointment_times", "local")
     if times not in ("local", "utc"):
-        raise RulesetError(src, f"appointment_times must be \"local\" or \"utc\", got {times!r}")
+        raise RulesetError(src, f"appointment_times must be \"local\" or \"utc\", got "
+                           f"{echo(times)}")
     online = data.get("online", False)
     if not isinstance(online, bool):
         raise RulesetError(src, "online must be true or false")
@@ -279,22 +366,41 @@ def load_ruleset(name_or_path: str | Path, table: CodeTable) -> Ruleset:
         description=str(data.get("description", "")))
 
 
-# Loaded rulesets by file and platform. A file is re-read when it changes (its size or
-# modification time), so a long-running server never checks with a stale ruleset.
-_CACHE: dict[tuple[str, str], tuple[tuple[int, int], Ruleset]] = {}
+# Loaded rulesets by file and platform, with the files each was read from (the file and
+# every file it extends) and their stamps: a ruleset is re-read when any of them changes
+# (size or modification time), so a long-running server never checks with a stale one.
+# Bounded: a server given many paths keeps the latest few.
+_CACHE: dict[tuple[str, str], tuple[tuple[tuple[str, int, int], ...], Ruleset]] = {}
+_CACHE_SIZE = 64
+
+
+def _stamps(files: Sequence[str]) -> tuple[tuple[str, int, int], ...] | None:
+    out = []
+    for name in files:
+        try:
+            st = os.stat(name)
+        except OSError:
+            return None
+        out.append((name, st.st_mtime_ns, st.st_size))
+    return tuple(out)
 
 
 def resolve_ruleset(ruleset: str | Path | Ruleset, table: CodeTable) -> Ruleset:
     if isinstance(ruleset, Ruleset):
         return ruleset
-    path = _locate(str(ruleset))
-    try:
-        st = path.stat()
-        stamp = (st.st_mtime_ns, st.st_size)
-    except OSError:
-        return load_ruleset(path, table)  # for its precise message
-    key = (str(path.resolve()), table.platform)
+    if not isinstance(ruleset, str | os.PathLike):
+        raise RulesetError("ruleset", "expected a bundled ruleset name, a TOML path or a "
+                           f"Ruleset, got a {type(ruleset).__name__}")
+    path = _locate(os.fspath(ruleset))
+    key = (_real(path), table.platform)
     found = _CACHE.get(key)
-    if found is None or found[0] != stamp:
-        found = _CACHE[key] = (stamp, load_ruleset(path, table))
-    return found[1]
+    if found is not None and _stamps([f for f, _, _ in found[0]]) == found[0]:
+        return found[1]
+    files: list[str] = []
+    loaded = _load(path, table, files)
+    stamps = _stamps(files)
+    if stamps is not None:
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)), None)
+        _CACHE[key] = (stamps, loaded)
+    return loaded

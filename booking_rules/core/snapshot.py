@@ -16,6 +16,7 @@ applies its deltas to one.
 from __future__ import annotations
 
 import copy
+import threading
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -216,6 +217,9 @@ class Snapshot:
         self._overlay: _Overlay | None = None
         self._base_snapshot = self  # what an overlay lays its delta over
         self._variants: dict[str, Snapshot] = {appointment_times: self}
+        # Held while another convention's variant is built: a server's threads share a
+        # snapshot, and a variant re-reads the whole history (seconds, and its memory).
+        self._variants_lock = threading.Lock()
         self._day_bounds: dict[date, tuple[datetime, datetime]] = {}
         self._build_indexes()
 
@@ -277,9 +281,9 @@ class Snapshot:
             return made
         if len(self._made) >= _MADE_LIMIT:  # a bound, so a long audit cannot grow it
             self._made.clear()
-        made = self._made[row] = row_appointment(self._table, row, self._starts,
-                                                 self._ends, self.zone)
-        return made
+        # setdefault: threads that build the same row at once all return the one kept.
+        return self._made.setdefault(row, row_appointment(self._table, row, self._starts,
+                                                          self._ends, self.zone))
 
     # --- indexes, built once -----------------------------------------------------------
 
@@ -471,7 +475,7 @@ class Snapshot:
         if bounds is None:
             start = wall_to_utc(day, time(0), self.zone).instant
             end = wall_to_utc(day + timedelta(days=1), time(0), self.zone).instant
-            bounds = self._day_bounds[day] = (start, end)
+            bounds = self._day_bounds.setdefault(day, (start, end))
         return bounds
 
     @property
@@ -486,13 +490,17 @@ class Snapshot:
         if self.times_declared or times == self.appointment_times or self._reread is None:
             return self
         found = self._variants.get(times)
-        if found is None:
-            if self._overlay is not None:
-                found = self._root().with_times(times).with_changes(
-                    self._overlay.delta.upserts.values(), self._overlay.delta.removed)
-            else:
-                found = self._reread(times)
-            self._variants[times] = found
+        if found is not None:
+            return found
+        with self._variants_lock:  # built once, whichever thread asks first
+            found = self._variants.get(times)
+            if found is None:
+                if self._overlay is not None:
+                    found = self._root().with_times(times).with_changes(
+                        self._overlay.delta.upserts.values(), self._overlay.delta.removed)
+                else:
+                    found = self._reread(times)
+                self._variants[times] = found
         return found
 
     def _root(self) -> Snapshot:
@@ -512,6 +520,7 @@ class Snapshot:
         out._overlay = _Overlay(delta, base.course_items)
         out.appointments = _OverlayMap(base.appointments, delta)
         out._variants = {out.appointment_times: out}
+        out._variants_lock = threading.Lock()
         return out
 
     @property

@@ -91,4 +91,5 @@ RULE = Rule(check=check, doc=__doc__ or "", module=__name__,
             online_only=True, needs=frozenset(),
             options={"interval_minutes": Option(15, "The online slot interval in minutes; "
                                                     "starts are multiples of it after "
-                                                    "local midnight.")})
+                                                    "local midnight.",
+                                                minimum=1, maximum=1440)})

@@ -12,10 +12,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 
+from ... import _json
+from ..._errors import InputError
 from ...core.engine import run
+from ...core.guard import require_bool, require_instant, require_ruleset, require_snapshot
 from ...core.report import Report
 from ...core.ruleset import Ruleset, resolve_ruleset
 from ...core.snapshot import Snapshot
@@ -37,9 +41,14 @@ def check(snapshot: Snapshot, request: object, *, now: datetime, online: bool = 
           kind: str | None = None) -> Report:
     """Every reason Phorest would refuse ``request`` (a body, ``{"kind", "body"}`` or a
     canonical ``Request``), checked against ``snapshot`` at ``now``."""
-    if now.tzinfo is None:
-        raise ValueError("now must be an aware datetime (it is always an input)")
-    rs = resolve_ruleset(ruleset, TABLE)
+    require_snapshot(snapshot)
+    now = require_instant(now, "now")
+    require_bool(online, "online")
+    if kind is not None and kind not in ("createBooking", "updateAppointment"):
+        raise InputError("kind", "", "'createBooking', 'updateAppointment' or None", kind)
+    if isinstance(request, Mapping):
+        _json.check_value(request, source)  # a dict of the caller's own, or the CLI's
+    rs = resolve_ruleset(require_ruleset(ruleset), TABLE)
     snap = snapshot.with_times(rs.appointment_times)
     req = parse_request(request, snap, source, kind)
     return run(snap, req, now=now, online=online or rs.online, rs=rs)

@@ -106,7 +106,7 @@ def load_snapshot(source: str | Path | Mapping[str, Any], *,
 def _load_file(source: str | os.PathLike[str], appointment_times: m.Times) -> Snapshot:
     name = os.fspath(source)
     # Mapped, not read: the text of a long history is as big as the snapshot.
-    data = _json.map_file(name, what="the snapshot")
+    data = _json.map_file(name, what="snapshot")
     history: object = None
     try:
         try:

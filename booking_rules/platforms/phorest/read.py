@@ -17,12 +17,14 @@ from operator import attrgetter
 from typing import Annotated, Any, Literal, TypeVar
 
 import msgspec
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, FailFast, Field, ValidationError
 
 from ... import _json
 from ..._errors import InputError
 from ..._time import (
+    DATE_RANGE,
     UTC,
+    check_date,
     load_zone,
     local_span,
     parse_instant,
@@ -47,13 +49,14 @@ def _local_time(value: object) -> time:
 
 def _iso_date(value: object) -> date:
     if isinstance(value, date):
-        return value
+        return check_date(value)
     if not isinstance(value, str):
         raise ValueError("a date yyyy-MM-dd")
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise ValueError("a date yyyy-MM-dd") from None
+    return check_date(day)
 
 
 def _date_or_instant(value: object) -> date | datetime:
@@ -64,13 +67,17 @@ def _date_or_instant(value: object) -> date | datetime:
     try:
         return parse_instant(value)[0]
     except ValueError:
-        raise ValueError("a date yyyy-MM-dd or an ISO-8601 instant") from None
+        raise ValueError(f"a date yyyy-MM-dd or an ISO-8601 instant, {DATE_RANGE}") from None
 
 
 LocalTime = Annotated[time, BeforeValidator(_local_time)]
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 DateOrInstant = Annotated[date | datetime, BeforeValidator(_date_or_instant)]
 Id = Annotated[str, Field(min_length=1)]
+_Item = TypeVar("_Item")
+# A list that stops at its first invalid item: pydantic otherwise collects an error for
+# every item, and a few MB of invalid items would take GBs before the first is reported.
+Many = Annotated[list[_Item], FailFast()]
 
 
 class _Wire(BaseModel):
@@ -92,31 +99,31 @@ class StaffIn(_Wire):
     userId: str | None = None
     firstName: str | None = None
     lastName: str | None = None
-    disqualifiedServices: list[str] = []
+    disqualifiedServices: Many[str] = []
     archived: bool = False
     hideFromOnlineBookings: bool = False
 
 
 class UserDurationIn(_Wire):
     userRef: str
-    duration: int = Field(ge=0)
+    duration: int = Field(ge=0, le=m.MAX_MINUTES)
 
 
 class ServiceIn(_Wire):
     serviceId: Id
     name: str = ""
-    duration: int = Field(ge=0)
-    finishDuration: int | None = Field(default=None, ge=0)
-    userDurations: list[UserDurationIn] = []
-    userFinishDurations: list[UserDurationIn] = []
-    disqualifiedStaff: list[str] = []
+    duration: int = Field(ge=0, le=m.MAX_MINUTES)
+    finishDuration: int | None = Field(default=None, ge=0, le=m.MAX_MINUTES)
+    userDurations: Many[UserDurationIn] = []
+    userFinishDurations: Many[UserDurationIn] = []
+    disqualifiedStaff: Many[str] = []
     internetEnabled: bool = True
     archived: bool = False
     isAddonOnly: bool = False
     # ASSUMED (RULES.md §4): the suitable rooms and machines, and the processing gap.
-    roomIds: list[str] = []
-    machineIds: list[str] = []
-    gapTime: int | None = Field(default=None, ge=0)
+    roomIds: Many[str] = []
+    machineIds: Many[str] = []
+    gapTime: int | None = Field(default=None, ge=0, le=m.MAX_MINUTES)
 
 
 class RoomIn(_Wire):  # ASSUMED (RULES.md §4)
@@ -142,7 +149,7 @@ class TimeSlotIn(_Wire):
 
 class WorkTimeTableIn(_Wire):
     staffId: Id
-    timeSlots: list[TimeSlotIn] = []
+    timeSlots: Many[TimeSlotIn] = []
 
 
 class BreakIn(_Wire):
@@ -224,7 +231,7 @@ _ROWS_JSON = msgspec.json.Decoder(list[_StrictRow])  # type: ignore[valid-type]
 
 
 class AllowedTimeIn(_Wire):  # ASSUMED (RULES.md §4)
-    days: list[Literal[
+    days: Many[Literal[
         "MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"
     ]]
     startTime: LocalTime
@@ -234,20 +241,20 @@ class AllowedTimeIn(_Wire):  # ASSUMED (RULES.md §4)
 class SpecialOfferIn(_Wire):  # ASSUMED (RULES.md §4)
     specialOfferId: Id
     name: str = ""
-    serviceIds: list[str] = []
+    serviceIds: Many[str] = []
     startDate: IsoDate | None = None
     endDate: IsoDate | None = None
-    allowedTimes: list[AllowedTimeIn] = []
+    allowedTimes: Many[AllowedTimeIn] = []
     maxConcurrent: int | None = Field(default=None, ge=0)
     maxPerDay: int | None = Field(default=None, ge=0)
-    excludedStaffIds: list[str] = []
+    excludedStaffIds: Many[str] = []
 
 
 class CourseIn(_Wire):  # ASSUMED (RULES.md §4)
     courseId: Id
     name: str = ""
-    minDaysBetweenSessions: int | None = Field(default=None, ge=0)
-    maxDaysBetweenSessions: int | None = Field(default=None, ge=0)
+    minDaysBetweenSessions: int | None = Field(default=None, ge=0, le=m.MAX_DAYS)
+    maxDaysBetweenSessions: int | None = Field(default=None, ge=0, le=m.MAX_DAYS)
 
 
 class ClientCourseItemIn(_Wire):
@@ -263,7 +270,7 @@ class ClientCourseIn(_Wire):
     courseId: str | None = None
     expiryDate: IsoDate | None = None
     archived: bool = False
-    clientCourseItems: list[ClientCourseItemIn] = []
+    clientCourseItems: Many[ClientCourseItemIn] = []
 
 
 class ClientIn(_Wire):
@@ -305,15 +312,17 @@ class ServiceScheduleIn(_Wire):
 
 class ClientAppointmentScheduleIn(_Wire):
     clientId: str | None = None
-    serviceSchedules: list[ServiceScheduleIn] = Field(min_length=1)
+    serviceSchedules: Many[ServiceScheduleIn] = Field(min_length=1)
 
 
 class CreateBookingIn(_Wire):
     clientId: Id
     bookingStatus: Literal["ACTIVE", "RESERVED", "CANCELED"] = "ACTIVE"
     note: str | None = None
-    clientAppointmentSchedules: list[ClientAppointmentScheduleIn] | None = None
-    schedules: list[ServiceScheduleIn] | None = None  # deprecated by Phorest 1.13.0
+    clientAppointmentSchedules: list[ClientAppointmentScheduleIn] | None = Field(
+        default=None, fail_fast=True)
+    schedules: list[ServiceScheduleIn] | None = Field(  # deprecated by Phorest 1.13.0
+        default=None, fail_fast=True)
 
 
 class UpdateAppointmentIn(_Wire):
@@ -460,7 +469,7 @@ _ROW_FIELDS = attrgetter(
 
 
 def _day_ordinal(text: str) -> int:
-    return date.fromisoformat(text).toordinal()
+    return check_date(date.fromisoformat(text)).toordinal()
 
 
 def _clock_micros(text: str) -> int:
@@ -822,7 +831,8 @@ def read_create_booking(
                 start, naive, wall = parse_wall_instant(ss.startTime)
             except ValueError:
                 raise InputError(source, join(path, where, "startTime"),
-                                 "an ISO-8601 instant such as 2026-12-01T15:00:00Z",
+                                 "an ISO-8601 instant such as 2026-12-01T15:00:00Z, "
+                                 + DATE_RANGE,
                                  ss.startTime) from None
             end = None
             if ss.endTime is not None:
@@ -830,11 +840,16 @@ def read_create_booking(
                     end, _ = parse_instant(ss.endTime)
                 except ValueError:
                     raise InputError(source, join(path, where, "endTime"),
-                                     "an ISO-8601 instant such as 2026-12-01T15:45:00Z",
+                                     "an ISO-8601 instant such as 2026-12-01T15:45:00Z, "
+                                     + DATE_RANGE,
                                      ss.endTime) from None
                 if end <= start:
                     raise InputError(source, join(path, where, "endTime"),
                                      "an instant after startTime", ss.endTime)
+                if end - start > timedelta(minutes=m.MAX_MINUTES):
+                    raise InputError(source, join(path, where, "endTime"),
+                                     f"an instant at most {m.MAX_MINUTES} minutes after "
+                                     "startTime", ss.endTime)
             schedules.append(m.Schedule(
                 index=len(schedules), location=where,
                 client_id=ss.clientId or group_client or b.clientId,

@@ -8,7 +8,7 @@ from typing import Any
 from ..._errors import InputError
 from ...core import model as m
 from ...core.snapshot import Snapshot
-from .read import infer_kind, read_create_booking, read_update_appointment
+from .read import infer_kind, join, read_create_booking, read_update_appointment
 
 
 def parse_request(request: object, snapshot: Snapshot, source: str = "<request>",
@@ -27,6 +27,7 @@ def parse_request(request: object, snapshot: Snapshot, source: str = "<request>"
         raise InputError(source, path, "a JSON object (the request body)")
     kind = kind or infer_kind(body)
     if kind == "createBooking":
+        _bounded(body, source, path)
         return read_create_booking(body, source, snapshot.zone, path)
     if kind == "updateAppointment":
         existing = snapshot.appointments.get(str(body.get("appointmentId", "")))
@@ -37,3 +38,26 @@ def parse_request(request: object, snapshot: Snapshot, source: str = "<request>"
                      "or with appointmentId and appointmentDate)", kind)
 
 
+
+
+def _bounded(body: Mapping[str, Any], source: str, path: str) -> None:
+    """At most ``MAX_SCHEDULES`` schedules, counted before the body is validated: a
+    request's cost grows with its schedules, and a list of a million invalid items must
+    not be read in full to find its first error."""
+    count = 0
+    groups = body.get("clientAppointmentSchedules")
+    where = join(path, "clientAppointmentSchedules")
+    if isinstance(groups, list):
+        count += len(groups)  # each holds at least one
+        for group in groups:
+            inner = group.get("serviceSchedules") if isinstance(group, Mapping) else None
+            if isinstance(inner, list) and len(inner) > 1:
+                count += len(inner) - 1
+    flat = body.get("schedules")
+    if isinstance(flat, list):
+        count += len(flat)
+        if count > m.MAX_SCHEDULES and not isinstance(groups, list):
+            where = join(path, "schedules")
+    if count > m.MAX_SCHEDULES:
+        raise InputError(source, where, f"at most {m.MAX_SCHEDULES} schedules in one "
+                         f"request; this one holds {count:,}")
