@@ -35,6 +35,14 @@ def echo(value: object, limit: int = ECHO_LIMIT) -> str:
     return f"{shown[:limit]}... ({size}{len(shown):,} chars)"
 
 
+def clip(text: str, limit: int = 200) -> str:
+    """``text`` kept as text (an echoed id or message in a report), cut to ``limit``
+    characters with its full length said: ``AAAA... (100,000 chars)``."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... ({len(text):,} chars)"
+
+
 def _one_line(text: str) -> str:
     # repr escapes a str's own line breaks; a container's repr of a custom object may not.
     return text.replace("\n", "\\n").replace("\r", "\\r")

@@ -896,7 +896,7 @@ def test_the_cli_helpers_name_the_files(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         load_error(tmp_path / "nope.txt")
     assert str(err.value) == f"{tmp_path / 'nope.txt'}: at (top level): expected an existing " \
-                             "file (the raw response body)"
+                             "response body file"
     (tmp_path / "body.txt").write_bytes(b"\xff<html>")
     assert load_error(tmp_path / "body.txt") == b"\xff<html>"
 

@@ -87,7 +87,9 @@ class Report:
         }
 
     def to_json(self) -> str:
-        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
+        # allow_nan=False: the output is JSON or nothing (input never holds NaN; a report
+        # that did would be a bug, not a file other tools choke on).
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False, allow_nan=False)
 
     def to_text(self) -> str:
         from zoneinfo import ZoneInfo

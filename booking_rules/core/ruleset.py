@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -244,7 +245,7 @@ def _parse(path: Path) -> dict[str, Any]:
                                f"{_a(data[key])}")
     for code, opts in data.get("rules", {}).items():
         if not isinstance(opts, dict):
-            raise RulesetError(src, f"[rules.{echo(code, 40)}] must be a table of options, "
+            raise RulesetError(src, f"[rules.{_show(code)}] must be a table of options, "
                                f"got {_a(opts)}")
     for key in _LISTS:
         if key in data and not (isinstance(data[key], list) and all(
@@ -257,6 +258,14 @@ def _parse(path: Path) -> dict[str, Any]:
     if "online" in data and not isinstance(data["online"], bool):
         raise RulesetError(src, "online must be true or false")
     return data
+
+
+def _show(code: str) -> str:
+    """A rule code from the file, as a message shows it: as is when it looks like one."""
+    return code if _CODE_LIKE.match(code) else echo(code, 40)
+
+
+_CODE_LIKE = re.compile(r"^[A-Za-z0-9_.-]{1,60}$")
 
 
 def _toml_type(value: object) -> str:
@@ -337,7 +346,7 @@ def _load(name_or_path: str | Path, table: CodeTable, files: list[str] | None) -
     for code, opts in data.get("rules", {}).items():
         found = table.rule(code)
         if found is None:
-            raise RulesetError(src, f"[rules.{echo(code, 40)}] names an unknown rule code"
+            raise RulesetError(src, f"[rules.{_show(code)}] names an unknown rule code"
                                f"{_suggest(code, table.by_code())}")
         rule = found
         for key, value in opts.items():

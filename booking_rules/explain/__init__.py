@@ -41,8 +41,9 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
-from .._errors import InputError
-from .._time import UTC, format_local, format_utc, parse_instant, wall_to_utc
+from .. import _json
+from .._errors import InputError, clip
+from .._time import UTC, format_local, format_utc, parse_instant, require_instant, wall_to_utc
 from ..core import model as m
 from ..core.context import Context, Item
 from ..core.engine import resolve
@@ -163,6 +164,7 @@ def parse_response(error: str | bytes | Mapping[str, Any] | None, status: int | 
     if status is not None and (isinstance(status, bool) or not isinstance(status, int)):
         raise InputError("status", "", "an HTTP status code such as 400", status)
     if isinstance(error, Mapping):
+        _json.check_value(error, "error")
         return _from_json(dict(error), json.dumps(error, ensure_ascii=False, default=str),
                           status)
     if error is None:
@@ -179,8 +181,10 @@ def parse_response(error: str | bytes | Mapping[str, Any] | None, status: int | 
     if not stripped:
         return ParsedResponse("empty", status, None, None, None, {}, "")
     try:
-        parsed = json.loads(stripped)
-    except (ValueError, RecursionError):
+        # Held to the input limits: NaN, a 5,000-digit number or JSON nested a thousand
+        # deep is not JSON here either, and is described as the text it is.
+        parsed = _json.loads(stripped, "error")
+    except InputError:
         parsed = _NOT_JSON
     if isinstance(parsed, dict):
         return _from_json(parsed, stripped, status)
@@ -220,7 +224,7 @@ def _from_json(doc: dict[str, Any], raw: str, status: int | None) -> ParsedRespo
     elif place:
         source = place + (source or "")
     if "id" in doc and "id" not in fields:
-        fields = {**fields, "id": doc["id"]}
+        fields = {**fields, **_fields_of({"id": doc["id"]})}
     return ParsedResponse("json", status if status is not None else body_status, body_status,
                           code, source, fields, " ".join(raw.split()))
 
@@ -229,7 +233,9 @@ def _fields_of(doc: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key in ("id", *_FIELDS):
         value = doc.get(key)
-        if isinstance(value, str | int | float) and not isinstance(value, bool):
+        if isinstance(value, str):
+            out[key] = clip(value)  # echoed in the explanation: bounded, its length said
+        elif isinstance(value, int | float) and not isinstance(value, bool):
             out[key] = value
     return out
 
@@ -292,7 +298,7 @@ def _status_of(value: object) -> int | None:
 
 
 def _cut(text: str, limit: int = _EXCERPT) -> str:
-    return text if len(text) <= limit else text[:limit - 3] + "..."
+    return clip(text, limit)
 
 
 # --- the explanation ---------------------------------------------------------------------
@@ -331,7 +337,7 @@ class Explanation:
         return out
 
     def to_json(self) -> str:
-        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False, allow_nan=False)
 
     def to_text(self) -> str:
         head = self.code or "no Phorest code"
@@ -374,8 +380,7 @@ def explain(error: str | bytes | Mapping[str, Any] | None, request: Any,
     A malformed body never raises: it is explained as what it is. An unusable request or
     snapshot raises :class:`~booking_rules.InputError`, as ``check`` does.
     """
-    if now.tzinfo is None:
-        raise ValueError("now must be an aware datetime (it is always an input)")
+    now = require_instant(now, "now")
     snap = snapshot if isinstance(snapshot, Snapshot) else load_snapshot(snapshot)
     response = parse_response(error, status)
     report = _check(snap, request, now, online, ruleset, request_source)
@@ -1352,7 +1357,7 @@ class CorpusReport:
                 "diagnoses": self.diagnoses}
 
     def to_json(self) -> str:
-        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False, allow_nan=False)
 
     def to_text(self) -> str:
         n = len(self.entries)
@@ -1413,8 +1418,8 @@ def explain_corpus(directory: str | Path, *, now: datetime | None = None,
     if not folders:
         raise InputError(str(root), "", "at least one entry folder holding snapshot.json, "
                          "request.json and response.json or response.txt")
-    if now is not None and now.tzinfo is None:
-        raise ValueError("now must be an aware datetime")
+    if now is not None:
+        now = require_instant(now, "now")
     return CorpusReport(str(directory), tuple(_entry(p, now, ruleset) for p in folders))
 
 
@@ -1447,13 +1452,7 @@ def _entry(folder: Path, now: datetime | None, ruleset: str | Path | Ruleset) ->
 def load_error(path: str | Path) -> bytes:
     """A logged response body, raw (it may be malformed: ``explain`` reads any form), or
     an InputError naming the file when it cannot be read."""
-    try:
-        return Path(path).read_bytes()
-    except FileNotFoundError:
-        raise InputError(str(path), "", "an existing file (the raw response body)") from None
-    except OSError as exc:
-        raise InputError(str(path), "", f"a readable file ({exc.__class__.__name__})"
-                         ) from None
+    return _json.read_bytes(path, what="response body")
 
 
 @dataclass(frozen=True)
@@ -1489,16 +1488,5 @@ def _meta(path: Path) -> _Meta:
 
 
 def _read_json(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(str(path), "", "an existing file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(str(path), "", f"a readable UTF-8 file ({exc.__class__.__name__})"
-                         ) from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(str(path), f"line {exc.lineno} column {exc.colno}",
-                         f"valid JSON ({exc.msg})") from None
+    return _json.read_json(path)
 

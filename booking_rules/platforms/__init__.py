@@ -21,7 +21,7 @@ NAMES = tuple(_PLATFORMS)
 
 def get(name: str) -> ModuleType:
     """The platform package of ``name``."""
-    module = _PLATFORMS.get(name)
+    module = _PLATFORMS.get(name) if isinstance(name, str) else None
     if module is None:
         raise InputError("--platform", "", f"one of {', '.join(NAMES)}", name)
     return import_module(module)

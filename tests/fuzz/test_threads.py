@@ -53,7 +53,7 @@ def _bodies() -> list[dict[str, Any]]:
     rooms = [r["roomId"] for r in doc["rooms"]]
     out = []
     base = datetime(2026, 11, 30, 13, tzinfo=UTC)
-    for i in range(60):
+    for _ in range(60):
         start = base + timedelta(minutes=15 * rng.randrange(0, 4 * 24 * 5))
         schedules = []
         for k in range(rng.randrange(1, 4)):
@@ -106,13 +106,15 @@ def test_fresh_snapshot_and_ruleset_shared_by_threads_answer_as_one_thread(
         errors: list[BaseException] = []
 
         def work(t: int, snap: br.Snapshot = snap, rs: br.Ruleset = rs,
-                 barrier: threading.Barrier = barrier, round_: int = round_) -> None:
+                 barrier: threading.Barrier = barrier, round_: int = round_,
+                 results: list[dict[int, str]] = results,
+                 errors: list[BaseException] = errors) -> None:
             order = list(range(len(bodies)))
             random.Random(round_ * 100 + t).shuffle(order)
             # Each thread starts on a different request, so their first queries of every
             # table meet: the notice lookup, the steps of each schedule's shape, the index
             # of each staff member and client, the day bounds of each date.
-            order.sort(key=lambda i: i not in first)
+            order.sort(key=lambda n: n not in first)
             try:
                 barrier.wait(timeout=30)
                 results[t] = _run_all(snap, rs, bodies, order)
@@ -151,7 +153,9 @@ def test_fresh_snapshot_shared_by_slot_searches_answers_as_one_thread(
         errors: list[BaseException] = []
 
         def work(k: int, copy: int, snap: br.Snapshot = snap, rs: br.Ruleset = rs,
-                 barrier: threading.Barrier = barrier) -> None:
+                 barrier: threading.Barrier = barrier,
+                 results: dict[tuple[int, int], list[Any]] = results,
+                 errors: list[BaseException] = errors) -> None:
             try:
                 barrier.wait(timeout=30)
                 results[(k, copy)] = search(snap, rs, services[k])

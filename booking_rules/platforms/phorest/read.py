@@ -515,7 +515,7 @@ def _table_from_json(raw: msgspec.Raw | list[msgspec.Raw], source: str) -> Appoi
     else:
         try:
             items = _RAW_ROWS.decode(raw)
-        except msgspec.ValidationError:  # not a plain list: a HAL page, or null
+        except msgspec.DecodeError:  # not a plain list (a HAL page, or null), or not UTF-8
             return _table_from_value(_json.loads(raw, source, "appointments"), source)
     cols = Columns()
     pool: dict[str | None, str | None] = {}
@@ -523,7 +523,7 @@ def _table_from_json(raw: msgspec.Raw | list[msgspec.Raw], source: str) -> Appoi
     for lo in range(0, len(items), _BATCH):
         try:
             rows = _ROWS_JSON.decode(b"[" + b",".join(items[lo:lo + _BATCH]) + b"]")
-        except msgspec.ValidationError:
+        except msgspec.DecodeError:  # a row it does not take, or bytes that are not UTF-8
             rows = None
         batch = _columns_from_rows(rows, days, clocks) if rows is not None else None
         if batch is None:

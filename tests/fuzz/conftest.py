@@ -1,0 +1,27 @@
+"""Hypothesis profiles for the fuzz suite, chosen by ``HYPOTHESIS_PROFILE`` as in
+``tests/property``: ``ci`` (default, a few dozen examples per target, well under a minute)
+and ``long`` (2,000 per target, and a time bound per example)::
+
+    HYPOTHESIS_PROFILE=long python -m pytest tests/fuzz -q -p no:cacheprovider
+
+The profiles are registered exactly as ``tests/property/conftest.py`` registers them, so
+whichever conftest loads last, both suites run under the same settings.
+"""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "ci", max_examples=60, deadline=None, stateful_step_count=10, print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile(
+    "long", settings.get_profile("ci"), max_examples=2000, stateful_step_count=25)
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
+settings.load_profile(PROFILE)
+
+# The most one fuzzed invocation may take under ``long`` (a wall-clock bound on a shared
+# 2-core machine: a hang or a quadratic blow-up is minutes, a slow example is ~1 s).
+TIME_BOUND_S = 10.0 if PROFILE == "long" else None
