@@ -7,6 +7,7 @@ requests ``test_rule_docs`` runs), against the example salon at now = 2026-11-01
 
 from __future__ import annotations
 
+import ast
 import copy
 import dataclasses
 import json
@@ -19,18 +20,11 @@ from typing import Any
 import pytest
 
 import booking_rules as br
-from booking_rules import InputError
+from booking_rules import Explanation, InputError, explain, explain_corpus
 from booking_rules.core.rule import examples
-from booking_rules.explain import (
-    AXES,
-    PER_AXIS,
-    Explanation,
-    explain,
-    explain_corpus,
-    load_error,
-    parse_response,
-)
+from booking_rules.explain import AXES, PER_AXIS, load_error
 from booking_rules.platforms.phorest import API_CODES as PHOREST_CODES
+from booking_rules.platforms.phorest.errors import parse_response
 
 from .conftest import NOW, ROOT, booking, example_setup, salon_doc, sched
 
@@ -228,6 +222,19 @@ def test_each_codes_alternatives_pass_check(code: str) -> None:
     assert {a["request"]["kind"] for a in ex.alternatives} <= {kind}
     # The request itself still fails: alternatives are new bodies, not edits of it.
     assert br.check(snap, request, now=NOW, online=online, ruleset=ruleset).verdict == "FAIL"
+
+
+def test_the_axes_searched_are_the_ones_the_rules_declare() -> None:
+    # One place per fact: each rule lists the changes that can make it stop firing.
+    for code, found in AXES_FOUND.items():
+        involved = [code, *ALSO.get(code, ([], code))[0]]
+        declared = set().union(*(RULES[c].alternatives for c in involved))
+        assert set(found) <= declared, code
+    rule = RULES["STAFF_UNQUALIFIED"]
+    with pytest.raises(ValueError, match="unknown alternatives"):
+        dataclasses.replace(rule, alternatives=frozenset({"other-planet"}))
+    with pytest.raises(ValueError, match="timeless"):  # moving it in time cannot fix it
+        dataclasses.replace(rule, alternatives=frozenset({"same-staff-other-time"}))
 
 
 def test_staff_double_booked_alternatives_exactly() -> None:
@@ -1053,3 +1060,48 @@ def test_corpus_directory_errors(tmp_path: Path) -> None:
     (tmp_path / "empty" / "_skipped").mkdir()
     with pytest.raises(InputError, match="at least one entry folder"):
         explain_corpus(tmp_path / "empty")
+
+
+# --- the platform is a parameter ---------------------------------------------------------------
+
+
+def test_explain_imports_no_platform() -> None:
+    for path in sorted((ROOT / "booking_rules" / "explain").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            else:
+                continue
+            assert not any("platforms" in n.split(".") for n in names), (path.name, names)
+
+
+def test_a_platform_brings_its_own_name_and_advice() -> None:
+    from booking_rules.explain import Advice, Response, Situation
+    from booking_rules.explain import explain as explain_with
+    from booking_rules.platforms.phorest import TABLE
+    from booking_rules.platforms.phorest.explain import PhorestExplain
+
+    @dataclasses.dataclass(frozen=True)
+    class Acme(PhorestExplain):
+        def advise(self, response: Response, situation: Situation) -> Advice | None:
+            if response.status == 503:
+                return Advice(f"Acme rests; the {situation.what} was not looked at.",
+                              [{"action": "wait"}])
+            return None
+
+    acme = Acme(table=dataclasses.replace(TABLE, display="Acme"), rule_status=422)
+    ex = explain_with("", LISA_FREE, SALON, platform=acme, ruleset="phorest", status=503,
+                      now=NOW)
+    assert (ex.diagnosis, ex.remedies) == ("not-a-rule-code", ({"action": "wait"},))
+    assert ex.explanation == ("Acme answered the booking with HTTP 503; the response body "
+                              "is empty. Acme rests; the booking was not looked at.")
+    assert ex.to_text().startswith("no Acme code (HTTP 503): not-a-rule-code\n")
+    ex = explain_with({"detail": "STAFF_DOUBLE_BOOKED"}, failing_example(
+        "STAFF_DOUBLE_BOOKED")[0], SALON, platform=acme, ruleset="phorest", status=400,
+        now=NOW)
+    assert ex.diagnosis == "confirmed"
+    assert ex.explanation.startswith("Acme refused the booking with STAFF_DOUBLE_BOOKED")
+    assert ex.explanation.endswith(" (Acme sends its booking codes with HTTP 422; this "
+                                   "answer came with HTTP 400.)")
