@@ -12,6 +12,7 @@ import copy
 import dataclasses
 import json
 import shutil
+import time
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
@@ -628,6 +629,47 @@ def test_a_truncated_json_body_still_yields_its_code() -> None:
                  failing_example("STAFF_DOUBLE_BOOKED")[0], SALON, now=NOW)
     assert (ex.code, ex.source_field, ex.status, ex.diagnosis) == (
         "STAFF_DOUBLE_BOOKED", "text", None, "confirmed")
+
+
+# Bodies of about 200 KB that a regular expression retried from every opening (`<!--.*?-->`)
+# reads in quadratic time: 160 KB of `<!--` took 28 s (issue 12 item 3). Read linearly,
+# each takes well under a second of CPU; the bound is generous, and CPU time (not wall
+# time) keeps a busy machine from failing it.
+HOSTILE = {
+    "unclosed comments": "<html>" + "<!--" * 50_000,
+    "unclosed titles": "<html>" + "<title" * 34_000,
+    "an unclosed title": "<html><title>" + "<title>" * 29_000,
+    "unclosed scripts": "<html>" + "<script>" * 25_000,
+    "unclosed styles": "<html>" + "<STYLE " * 29_000,
+    "unclosed tags": "<html>" + "<a " * 67_000,
+    "comment openers inside a comment": "<html><!--" + "<!-- -- >" * 23_000,
+    "unclosed entities": "<html><p>" + "&#" * 100_000,
+    "a code-like detail": json.dumps({"detail": "A_" * 100_000 + "!"}),
+    "code fragments": "STAFF_DOUBLE_BOOKE " * 11_000,
+    "nested JSON": "[" * 200_000,
+}
+
+
+@pytest.mark.parametrize("body", list(HOSTILE.values()), ids=list(HOSTILE))
+def test_a_hostile_body_is_read_in_linear_time(body: str) -> None:
+    assert len(body) >= 200_000
+    start = time.process_time()
+    ex = explain(body, LISA_FREE, SALON, now=NOW)
+    assert time.process_time() - start < 1.0
+    assert (ex.code, ex.diagnosis) == (None, "not-a-rule-code")
+
+
+def test_a_long_page_still_yields_its_code_and_title() -> None:
+    page = ("<html><head><title>400 Bad Request</title><script>var x = '<p>';</script>"
+            "</head><body>" + "<!-- a comment --><p>filler</p>" * 7_000
+            + "<p>STAFF_DOUBLE_BOOKED</p><!-- left open")
+    start = time.process_time()
+    parsed = parse_response(page)
+    assert time.process_time() - start < 1.0
+    assert (parsed.code, parsed.source_field, parsed.status, parsed.title) == (
+        "STAFF_DOUBLE_BOOKED", "html", 400, "400 Bad Request")
+    assert parsed.text.startswith("400 Bad Request filler filler")
+    assert parsed.text.endswith("filler STAFF_DOUBLE_BOOKED <!-- left open")
 
 
 # --- advice by status -------------------------------------------------------------------

@@ -12,12 +12,11 @@ answer; never raising for a malformed body (it is described as what it is).
 Codes are matched whole (``STAFF_DOUBLE_BOOKED`` never inside ``MACHINE_DOUBLE_BOOKED``),
 case-insensitively, stray quotes and spaces ignored. The status is the one given (the HTTP
 status line), else the body's ``statusCode`` (or Spring's ``status``), else the number an
-HTML title starts with.
+HTML title starts with. Every step is linear in the body's length.
 """
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from collections.abc import Mapping
@@ -26,6 +25,7 @@ from typing import Any, Literal
 
 from ..._errors import InputError
 from ...explain.words import cut
+from .._html import page_text, page_title
 from .codes import API_CODES
 
 # Broad categories seen in `errorCode` beside the specific code in `detail` (S10).
@@ -42,7 +42,6 @@ _TOKEN = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
 _RANGE_31 = re.compile(r"max(?:imum)?\s+date\s+range\s+allowed\s+is\s+31\s+days", re.I)
 _HTML_TAG = re.compile(r"<\s*(!doctype|html|head|body|title|h1|h2|p|div|center|pre)\b", re.I)
 _TITLE_STATUS = re.compile(r"\s*([1-5]\d\d)\b")
-_TITLE = re.compile(r"<title[^>]*>(.*?)</title\s*>", re.I | re.S)
 
 
 @dataclass(frozen=True)
@@ -220,12 +219,8 @@ def _from_text(text: str, status: int | None) -> ParsedResponse:
 
 
 def _from_html(raw: str, status: int | None) -> ParsedResponse:
-    title_m = _TITLE.search(raw)
-    title = " ".join(html.unescape(title_m.group(1)).split()) if title_m else None
-    body = re.sub(r"(?is)<(script|style)\b.*?</\1\s*>", " ", raw)
-    body = re.sub(r"(?s)<!--.*?-->", " ", body)
-    body = re.sub(r"(?s)<[^>]*>", " ", body)
-    text = " ".join(html.unescape(body).split())
+    title = page_title(raw)
+    text = page_text(raw)
     code = _code_in_text(text)
     if status is None and title:
         lead = _TITLE_STATUS.match(title)
