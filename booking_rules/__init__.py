@@ -19,6 +19,9 @@ from .core.rule import Rule
 from .core.ruleset import Ruleset
 from .core.snapshot import Snapshot
 from .explain import CorpusReport, Explanation
+
+# Imported here, before the wrappers below: ``booking_rules.explain`` then names the wrapper
+# (the platform chosen by name), not the subpackage, as it always has.
 from .explain import explain as _explain
 from .explain import explain_corpus as _explain_corpus
 from .platforms.phorest import load_snapshot
