@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from .. import Snapshot, load_snapshot
 from ._adapter import snapshot_from_raw_history
@@ -43,7 +43,16 @@ def _open_sqlite(url: str, create: bool) -> Store:
     path = path[1:] if path.startswith("/") else path
     if not path:
         raise CacheError(url, "a file path after sqlite:///")
-    return SQLiteStore(url, path, create=create)
+    options = dict(parse_qsl(parts.query, keep_blank_values=True))
+    unknown = sorted(set(options) - {"timeout"})
+    if unknown:
+        raise CacheError(url, f"only the option ?timeout=SECONDS, not {', '.join(unknown)}")
+    try:
+        timeout = float(options.get("timeout", "5"))
+    except ValueError:
+        raise CacheError(url, "?timeout= takes seconds (how long to wait for a lock)"
+                         ) from None
+    return SQLiteStore(url, path, create=create, timeout=timeout)
 
 
 _SCHEMES: dict[str, Callable[[str, bool], Store]] = {

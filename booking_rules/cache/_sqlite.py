@@ -103,14 +103,15 @@ def _day(value: date | None) -> str | None:
 class SQLiteStore:
     """A cache in one SQLite file (``sqlite:///path``)."""
 
-    def __init__(self, url: str, path: str, *, create: bool) -> None:
+    def __init__(self, url: str, path: str, *, create: bool, timeout: float = 5.0) -> None:
         self.url = url
         self.path = path
+        self._timeout = timeout
         if path != ":memory:" and not create and not Path(path).is_file():
             raise CacheError(url, "no cache file there (run `booking-rules sync` first)")
         try:
             # Autocommit mode: transactions are opened explicitly, one per page.
-            self._db = sqlite3.connect(path, isolation_level=None, timeout=5.0)
+            self._db = sqlite3.connect(path, isolation_level=None, timeout=timeout)
         except sqlite3.Error as exc:
             raise CacheError(url, f"cannot open it ({exc})") from None
         try:
@@ -124,7 +125,7 @@ class SQLiteStore:
 
     def _setup(self, create: bool) -> None:
         db = self._db
-        db.execute("PRAGMA busy_timeout = 5000")
+        db.execute(f"PRAGMA busy_timeout = {int(self._timeout * 1000)}")
         mode = db.execute("PRAGMA journal_mode = WAL").fetchone()
         if mode is None or str(mode[0]).lower() not in {"wal", "memory"}:
             raise CacheError(self.url, "cannot switch it to WAL mode (a read-only place?)")
@@ -320,12 +321,12 @@ class _SQLiteReader:
         counts = self._db.execute(
             "SELECT COUNT(*), COUNT(gone_at) FROM rows WHERE business = ? AND branch = ? "
             "AND stream = ?", k).fetchone()
-        if row is None and not counts[0]:
-            return None
         windows = tuple(Window(date.fromisoformat(s), date.fromisoformat(e), _instant(f))
                         for s, e, f in self._db.execute(
                             'SELECT start, "end", fetched_at FROM windows WHERE business = ? '
                             "AND branch = ? AND stream = ? ORDER BY start", k))
+        if row is None and not counts[0] and not windows:
+            return None
         quarantined = self._db.execute(
             "SELECT COUNT(*) FROM quarantine WHERE business = ? AND branch = ? AND "
             "stream = ?", k).fetchone()[0]

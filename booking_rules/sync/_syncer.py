@@ -306,15 +306,15 @@ class Syncer:
 
     def _setup(self, summary: PollSummary) -> None:
         """The branch list: proves the base URL speaks Phorest and the branch exists."""
-        probe = RetryPolicy(attempts=3, timeout=30.0, wait_initial=0.5, wait_max=5.0)
         path = "branch"
         label = f"/{self.business}/{path}"
         result = summary.streams["branch"] = StreamResult("branch")
         before = self.api.requests
         try:
-            response = self.api.get(path, {"page": 0, "size": self.page_size}, page=0,
-                                    retry=probe)
+            response = self.api.get(path, {"page": 0, "size": self.page_size}, page=0)
         except StreamError as exc:
+            if exc.problem.startswith(("HTTP 429", "HTTP 5")):  # it answers, but not now
+                raise SetupError(f"{self.api.base_url}: {exc}") from None
             raise SetupError(f"{self.api.base_url} does not answer like the Phorest API "
                              f"({exc})") from None
         if response.status_code == 404:

@@ -40,7 +40,7 @@ _LISTS: dict[str, tuple[str | None, str]] = {
 _BUSINESS_PATHS = {"clientcourse": "clientCourses", "client": "clients"}
 
 
-class Killed(Exception):  # noqa: N818 (it stands for the process being killed)
+class Killed(Exception):
     """Raised by the transport to stand for a sync killed mid-way (not retried)."""
 
 
@@ -54,6 +54,7 @@ class Faults:
     server_error_every: int = 0  # every Nth request answers 503
     drop_every: int = 0  # every Nth request: the connection drops mid-page
     kill_after: int | None = None  # request N+1 raises Killed
+    kill_on: tuple[str, int] | None = None  # asking for (path end, page) raises Killed
     bad_pages: dict[tuple[str, int], bytes] = field(default_factory=dict)  # (path end, page)
 
 
@@ -170,6 +171,10 @@ class FakePhorest:
         if f.kill_after is not None and n > f.kill_after:
             logged("killed")
             raise Killed(f"sync killed at request {n}")
+        if f.kill_on is not None and path.endswith(f.kill_on[0]) and params.get(
+                "page") == str(f.kill_on[1]):
+            logged("killed")
+            raise Killed(f"sync killed asking for {path} page {f.kill_on[1]}")
         if f.drop_every and n % f.drop_every == 0:
             logged("dropped")
             raise httpx.RemoteProtocolError(
