@@ -115,10 +115,13 @@ class FakePhorest:
         self.conventions = doc.get("conventions")
         self.transport = httpx.MockTransport(self.handle)
         self._count = 0
+        self._changes = 0  # bumped by every write, so memoized queries are dropped
+        self._memo: dict[tuple[tuple[str, str], ...], tuple[Any, list[dict[str, Any]]]] = {}
 
     # --- what the tests change ---------------------------------------------------------
 
     def _stamp(self, row: dict[str, Any]) -> dict[str, Any]:
+        self._changes += 1
         row["version"] = int(row.get("version") or 0) + 1
         row["updatedAt"] = _ms(self.clock())
         return row
@@ -129,6 +132,11 @@ class FakePhorest:
         new = self._stamp({**old, **row, "version": old.get("version", 0)})
         self.appointments[row["appointmentId"]] = new
         return new
+
+    def put_raw(self, row: dict[str, Any]) -> None:
+        """Serve ``row`` exactly as given (no new version or stamp): a lagging replica."""
+        self._changes += 1
+        self.appointments[row["appointmentId"]] = row
 
     def move(self, appointment_id: str, day: str, start: str, end: str,
              staff_id: str | None = None) -> dict[str, Any]:
@@ -263,6 +271,18 @@ class FakePhorest:
         return lo.isoformat(), hi.isoformat()
 
     def _appointments(self, params: dict[str, str]) -> httpx.Response:
+        # The filtered list of a query is kept while the data and the filters stay the
+        # same, so paging through a 100k branch does not filter it once per page.
+        query = tuple(sorted((k, v) for k, v in params.items() if k not in ("page", "size")))
+        state = (len(self.appointments), self._changes)
+        memo = self._memo.get(query)
+        if memo is None or memo[0] != state:
+            memo = self._memo[query] = (state, self._filter(params))
+            if len(self._memo) > 8:
+                self._memo.pop(next(iter(self._memo)))
+        return self._page(memo[1], "appointments", params)
+
+    def _filter(self, params: dict[str, str]) -> list[dict[str, Any]]:
         rows = list(self.appointments.values())
         if "updated_from" in params or "updated_to" in params:
             try:
@@ -287,7 +307,7 @@ class FakePhorest:
         for name, fld in (("staff_id", "staffId"), ("client_id", "clientId")):
             if name in params:
                 rows = [a for a in rows if a.get(fld) == params[name]]
-        return self._page(rows, "appointments", params)
+        return rows
 
     def _page(self, rows: list[dict[str, Any]], key: str,
               params: dict[str, str]) -> httpx.Response:

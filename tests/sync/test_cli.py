@@ -144,3 +144,20 @@ def test_the_credentials_file_flag(fake: FakePhorest, clock: Clock, cache_url: s
     code, out, err = _sync(fake, clock, "--cache", cache_url, "--credentials-file",
                            str(creds), env={})
     assert code == 2 and f"from the file {creds}" in err and "wrong" not in err
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_terminal_gets_the_rich_display(fake: FakePhorest, clock: Clock,
+                                          cache_url: str) -> None:
+    args = _parse("sync", "--business", BUSINESS, "--branch", BRANCH, "--base-url",
+                  BASE_URL, "--cache", cache_url)
+    out, err = io.StringIO(), _Terminal()
+    assert run_sync(args, transport=fake.transport, clock=clock, environ=ENV, out=out,
+                    err=err) == 0
+    shown = err.getvalue()
+    assert "appointments: ok, 14 changed" in shown and "breaks: ok" in shown
+    assert PASSWORD not in shown and USERNAME not in shown

@@ -195,7 +195,7 @@ def test_an_older_copy_never_overwrites_a_newer_one(
     # A lagging replica serves the old copy again, stamped inside the next window.
     old = dict(newer, version=newer["version"] - 1, appointmentDate="2026-12-01")
     old["updatedAt"] = newer["updatedAt"]
-    fake.appointments["ap_mary_cut"] = old
+    fake.put_raw(old)
     clock.advance(minutes=1)
     assert syncer.poll().rows_changed == 0
     assert _standing(cache, "appointments")["ap_mary_cut"] == newer
