@@ -7,6 +7,7 @@ knows SQL.
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -176,7 +177,7 @@ class Cache:
                 if name == "branch":
                     continue
                 key = StreamKey.of(business, branch_id, name)
-                state = r.state(key)
+                state = r.state(key, counts=False)
                 if state is None or state.fetched_at is None:
                     continue  # never completely fetched: absent, not empty (RULES.md §6)
                 span, fetched = freshness(state)
@@ -219,7 +220,13 @@ class Cache:
     def snapshot_at(self, branch_id: str, *, business: str | None = None
                     ) -> tuple[Snapshot, int]:
         """The snapshot and the change marker it is current to (for ``changes_since``)."""
-        doc, history, marker = self._parts(branch_id, business)
+        enabled = gc.isenabled()
+        gc.disable()  # the rows read are millions of live objects: nothing to collect
+        try:
+            doc, history, marker = self._parts(branch_id, business)
+        finally:
+            if enabled:
+                gc.enable()
         source = f"{self.url}#{branch_id}"
         if history is None:
             return load_snapshot(doc), marker

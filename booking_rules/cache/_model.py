@@ -161,7 +161,8 @@ class Writer(Protocol):
 class Reader(Protocol):
     """Reads inside one read transaction: one consistent state of the cache."""
 
-    def state(self, key: StreamKey) -> StreamState | None: ...
+    def state(self, key: StreamKey, *, counts: bool = True) -> StreamState | None:
+        """The stream's state; ``counts=False`` skips counting its rows (fast)."""
 
     def states(self, business: str | None = None) -> list[StreamState]: ...
 

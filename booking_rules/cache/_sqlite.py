@@ -313,26 +313,28 @@ class _SQLiteReader:
     def __init__(self, db: sqlite3.Connection) -> None:
         self._db = db
 
-    def state(self, key: StreamKey) -> StreamState | None:
+    def state(self, key: StreamKey, *, counts: bool = True) -> StreamState | None:
         k = (key.business, key.branch, key.stream)
         row = self._db.execute(
             "SELECT fetched_at, watermark, last_error FROM streams WHERE business = ? AND "
             "branch = ? AND stream = ?", k).fetchone()
-        counts = self._db.execute(
+        # Counting walks the stream's rows (their JSON is stored inline): status wants
+        # it, a snapshot does not.
+        counted = self._db.execute(
             "SELECT COUNT(*), COUNT(gone_at) FROM rows WHERE business = ? AND branch = ? "
-            "AND stream = ?", k).fetchone()
+            "AND stream = ?", k).fetchone() if counts else (0, 0)
         windows = tuple(Window(date.fromisoformat(s), date.fromisoformat(e), _instant(f))
                         for s, e, f in self._db.execute(
                             'SELECT start, "end", fetched_at FROM windows WHERE business = ? '
                             "AND branch = ? AND stream = ? ORDER BY start", k))
-        if row is None and not counts[0] and not windows:
+        if row is None and not counted[0] and not windows:
             return None
         quarantined = self._db.execute(
             "SELECT COUNT(*) FROM quarantine WHERE business = ? AND branch = ? AND "
-            "stream = ?", k).fetchone()[0]
+            "stream = ?", k).fetchone()[0] if counts else 0
         fetched, watermark, error = row if row is not None else (None, None, None)
         return StreamState(key, parse_z(fetched), parse_z(watermark), error, windows,
-                           counts[0] - counts[1], counts[1], quarantined)
+                           counted[0] - counted[1], counted[1], quarantined)
 
     def states(self, business: str | None = None) -> list[StreamState]:
         sql = ("SELECT business, branch, stream FROM streams UNION "

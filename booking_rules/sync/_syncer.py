@@ -230,7 +230,7 @@ class Syncer:
 
     def _state(self, stream: str) -> StreamState | None:
         with self.store.read() as r:
-            return r.state(self._key(stream))
+            return r.state(self._key(stream), counts=False)
 
     # --- one poll ----------------------------------------------------------------------
 
