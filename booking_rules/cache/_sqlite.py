@@ -367,9 +367,14 @@ class _SQLiteReader:
         return None if row is None else Progress(task, int(row[0]), _instant(row[1]))
 
     def branches(self, business: str | None = None) -> list[tuple[str, str]]:
-        return [(b, i) for b, i in self._db.execute(
-            "SELECT business, id FROM rows WHERE branch = '' AND stream = 'branch' AND "
-            "gone_at IS NULL ORDER BY business, id") if business is None or b == business]
+        # Businesses from the small streams table, then each one's branch rows by key
+        # prefix: a filter on stream alone would walk every row of the cache.
+        owners = [business] if business is not None else [b for (b,) in self._db.execute(
+            "SELECT DISTINCT business FROM streams WHERE branch = '' AND stream = 'branch' "
+            "ORDER BY business")]
+        return [(b, i) for b in owners for (i,) in self._db.execute(
+            "SELECT id FROM rows WHERE business = ? AND branch = '' AND stream = 'branch' "
+            "AND gone_at IS NULL ORDER BY id", (b,))]
 
 
 def _instant(text: str) -> datetime:
