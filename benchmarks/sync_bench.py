@@ -26,12 +26,12 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import stamina  # noqa: E402
+from generate import DEFAULT_CACHE, DEFAULT_SEED, ensure, parse_size, size_label  # noqa: E402
 
 import booking_rules as br  # noqa: E402
 from booking_rules.cache import STREAMS, StreamKey, Window, open_cache  # noqa: E402
 from booking_rules.cache._model import encode, row_of, split_timetable  # noqa: E402
 from booking_rules.sync import Credentials, Syncer  # noqa: E402
-from generate import DEFAULT_CACHE, DEFAULT_SEED, ensure, parse_size, size_label  # noqa: E402
 from tests.sync.fake_phorest import (  # noqa: E402
     BASE_URL,
     BUSINESS,

@@ -222,6 +222,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--config", help="a TOML file of sandbox settings (docs/sandbox.md)")
     p.set_defaults(func=_cmd_sandbox)
 
+    from ..sync.cli import add_arguments as add_sync
+
+    add_sync(sub)  # sync, cache status
+
     p = sub.add_parser("rules", help="print the rule reference")
     p.add_argument("code", nargs="?", help="one rule code")
     p.add_argument("--write-docs", metavar="DIR", help="write docs/rules pages")

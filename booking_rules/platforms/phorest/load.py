@@ -82,6 +82,14 @@ def _no_collection() -> Iterator[None]:
                 gc.enable()
 
 
+def read_raw_history(doc: Mapping[str, Any], history: list[bytes], source: str
+                     ) -> Snapshot:
+    """``load_snapshot({**doc, "appointments": history})`` with the history given as the
+    raw JSON of its rows (a cache's), decoded in msgspec batches as a file's is."""
+    with _no_collection():
+        return read_document(doc, source, appointments=[msgspec.Raw(raw) for raw in history])
+
+
 def load_snapshot(source: str | Path | Mapping[str, Any], *,
                   appointment_times: m.Times = "local") -> Snapshot:
     """Read a Phorest snapshot document (a path or a dict) and build its indexes once.
