@@ -46,7 +46,7 @@ from .._time import UTC, format_local, format_utc, parse_instant, wall_to_utc
 from ..core import model as m
 from ..core.context import Context, Item
 from ..core.engine import resolve
-from ..core.report import Report, _age
+from ..core.report import SCHEMA_VERSION, Report, _age
 from ..core.ruleset import Ruleset, resolve_ruleset
 from ..core.snapshot import Snapshot
 from ..platforms.phorest import load_snapshot, parse_request
@@ -315,7 +315,8 @@ class Explanation:
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
-            "code": self.code, "source_field": self.source_field, "status": self.status,
+            "schemaVersion": SCHEMA_VERSION,
+            "code": self.code, "sourceField": self.source_field, "status": self.status,
             "diagnosis": self.diagnosis, "explanation": self.explanation,
             "evidence": [dict(e) for e in self.evidence],
             "remedies": [dict(r) for r in self.remedies],
@@ -325,9 +326,9 @@ class Explanation:
             out["response"] = self.response.to_dict()
         if self.report is not None:
             out["check"] = {"verdict": self.report.verdict,
-                            "predicted_api_code": self.report.predicted_api_code,
+                            "predictedApiCode": self.report.predicted_api_code,
                             "codes": self.report.codes,
-                            "snapshot_age_seconds": self.report.snapshot_age_seconds}
+                            "snapshotAgeSeconds": self.report.snapshot_age_seconds}
         return out
 
     def to_json(self) -> str:
@@ -1296,7 +1297,7 @@ class CorpusEntry:
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "status": self.explanation.status,
-                "api_code": self.api_code, "predicted": self.predicted,
+                "apiCode": self.api_code, "predicted": self.predicted,
                 "verdict": self.verdict, "diagnosis": self.explanation.diagnosis,
                 "scored": self.scored, "matched": self.matched}
 
@@ -1345,7 +1346,8 @@ class CorpusReport:
         return {d: n for d, n in counts.items() if n}
 
     def to_dict(self) -> dict[str, Any]:
-        return {"directory": self.directory, "entries": [e.to_dict() for e in self.entries],
+        return {"schemaVersion": SCHEMA_VERSION,
+                "directory": self.directory, "entries": [e.to_dict() for e in self.entries],
                 "confusion": {"rows": self.rows, "columns": self.columns,
                               "counts": self.confusion},
                 "scored": self.scored, "matched": self.matched, "accuracy": self.accuracy,
