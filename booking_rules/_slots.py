@@ -194,10 +194,11 @@ class Blocker:
     staff_ids: tuple[str, ...]
     message: str
     fix: str
+    every: bool = False  # it stops every staff member the search considered
 
     def to_dict(self) -> dict[str, Any]:
         return {"code": self.code, "rule": self.rule, "staffIds": list(self.staff_ids),
-                "message": self.message, "fix": self.fix}
+                "everyStaff": self.every, "message": self.message, "fix": self.fix}
 
 
 class Slots(list[Slot]):
@@ -561,8 +562,11 @@ class _Search:
                 entry = found.setdefault(self.rs.code_of(rule), (rule, [], outcome))
                 if first not in entry[1]:
                     entry[1].append(first)
-        return [Blocker(code, rule.name, tuple(sids), outcome.message, outcome.fix)
-                for code, (rule, sids, outcome) in found.items()]
+        # The reasons that stop every staff member first: they are the answer.
+        out = [Blocker(code, rule.name, tuple(sids), outcome.message, outcome.fix,
+                       len(sids) == len(staff))
+               for code, (rule, sids, outcome) in found.items()]
+        return sorted(out, key=lambda b: not b.every)
 
 
 _BY_START = attrgetter("start", "staff_id")
@@ -705,7 +709,7 @@ def _known(snap: Snapshot, rs: Ruleset, online: bool, start: datetime, end: date
                 hi_day -= timedelta(days=1)
         history = [rs.code_of(r) for r in rs.runnable(online) if r.history
                    and rs.severity_of(r) == "error"]
-        named = ", ".join(history) if history else "the rules that read history"
+        named = history[0] if len(history) == 1 else "these rules"
         reason = (f"the snapshot does not cover {{days}} (coverage "
                   f"{coverage_dates(cov, zone)}), so {named} cannot be decided")
         return _clip(snap, start, end, first_day, last_day, lo_day, hi_day, tuple(history),
@@ -882,8 +886,9 @@ def _not_decided(slots: Sequence[Slot], snapshot: Snapshot) -> str:
     its code), and each part of the window left undecided (with its fix)."""
     lines = []
     for b in getattr(slots, "blockers", ()):
-        who = ", ".join(b.staff_ids)
-        lines += ["", f"error    {b.code}  (every time; staff {who})", f"         {b.message}"]
+        who = "every staff member" if b.every else "staff " + ", ".join(b.staff_ids)
+        lines += ["", f"error    {b.code}  (at every time, for {who})",
+                  f"         {b.message}"]
         if b.fix:
             lines.append(f"         fix: {b.fix}")
     for u in getattr(slots, "undecided", ()):
