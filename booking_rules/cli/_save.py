@@ -93,7 +93,7 @@ def _snapshot(target: Path, how: str, doc: Mapping[str, Any] | None, snapshot: A
     if doc is None:
         assert path is not None
         doc = json.loads(Path(path).read_text(encoding="utf-8"))
-    from ..explain import explain
+    from .. import explain
     from ..platforms.phorest import load_snapshot, parse_request
     from ..platforms.phorest.trim import trim_document
 

@@ -88,7 +88,7 @@ def add_arguments(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..explain import explain, explain_corpus
+    from .. import explain, explain_corpus
 
     ruleset = ruleset_arg(args)
     if args.corpus:
