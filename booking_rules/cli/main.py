@@ -171,8 +171,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="an online booking (default ruleset becomes phorest-online)")
     p.add_argument("--ruleset", help="a bundled ruleset name or a TOML path "
                    "(default: phorest)")
-    p.add_argument("--kind", choices=["createBooking", "updateAppointment"],
-                   help="the request kind, when the body alone does not say")
+    p.add_argument("--kind", choices=[
+        "createBooking", "updateAppointment", "createClient", "updateClient",
+        "updateClientCourse", "createPurchase", "createVoucher", "createCsvExportJob",
+        "readCsvExportJob"], help="the request kind, when the body alone does not say")
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.set_defaults(func=_cmd_check)
 
