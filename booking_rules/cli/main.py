@@ -86,8 +86,8 @@ def _cmd_slots(args: argparse.Namespace) -> int:
 
 
 def _cmd_explain(args: argparse.Namespace) -> int:
-    from .. import load_snapshot
-    from ..explain import explain, explain_corpus, load_error
+    from .. import explain, explain_corpus, load_snapshot
+    from ..explain import load_error
 
     ruleset = args.ruleset or ("phorest-online" if args.online else "phorest")
     if args.corpus:
