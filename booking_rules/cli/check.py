@@ -48,8 +48,10 @@ def add_arguments(subparsers: Any) -> None:
                    help="an online booking (default ruleset becomes phorest-online)")
     p.add_argument("--ruleset", metavar="NAME|PATH",
                    help="a bundled ruleset name or a TOML path (default: phorest)")
-    p.add_argument("--kind", choices=["createBooking", "updateAppointment"],
-                   help="the request kind, when the body alone does not say")
+    p.add_argument("--kind", choices=[
+        "createBooking", "updateAppointment", "createClient", "updateClient",
+        "updateClientCourse", "createPurchase", "createVoucher", "createCsvExportJob",
+        "readCsvExportJob"], help="the request kind, when the body alone does not say")
     p.add_argument("--format", choices=["text", "json"], default="text",
                    help="text (default) or json (docs/schemas/check.schema.json)")
     p.set_defaults(func=run)
