@@ -222,6 +222,11 @@ def _parse(path: Path) -> dict[str, Any]:
     try:
         text = _json.read_text(path, what="TOML ruleset", limit=_json.MAX_RULESET_BYTES)
     except InputError as exc:
+        if not os.path.lexists(path):
+            names = bundled_rulesets()
+            raise RulesetError(src, f"no such ruleset file; the bundled rulesets are named "
+                               f"without .toml, from any folder: {', '.join(names)}"
+                               f"{_suggest(path.stem, names)}") from None
         raise RulesetError(src, f"{exc.path + ': ' if exc.path != '(top level)' else ''}"
                            f"expected {exc.expected}") from None
     try:
@@ -292,6 +297,12 @@ def _locate(name: str, relative_to: Path | None = None) -> Path:
         if not p.is_absolute() and relative_to is not None and os.path.lexists(
                 relative_to / p):
             return relative_to / p
+        bundled = rulesets_dir() / p.name
+        if (relative_to is not None and not p.exists() and p.name == name
+                and bundled.exists()):
+            # `extends = "phorest.toml"` in a copy of a bundled file, away from the
+            # bundled folder: the bundled parent it named (older bundled files said so).
+            return bundled
         return p
     path = rulesets_dir() / f"{name}.toml"
     if not path.is_file():

@@ -7,7 +7,9 @@
   or a dict;
 - ``requests``: a request as given (``{"kind", "body"}`` or a bare body) made canonical;
 - ``codes``: Phorest's code for every rule it runs, and the nineteen its API answers;
-- ``check``: the whole path for one body: ruleset, reading, engine.
+- ``check``: the whole path for one body: ruleset, reading, engine;
+- ``errors``, ``advice``, ``edit``: its error bodies read, its advice, its request bodies
+  rewritten, which ``explain`` (``EXPLAIN``) hands to ``booking_rules.explain``.
 """
 
 from __future__ import annotations
@@ -24,10 +26,11 @@ from ...core.report import Report
 from ...core.ruleset import Ruleset, resolve_ruleset
 from ...core.snapshot import Snapshot
 from .codes import API_CODES, TABLE
+from .explain import EXPLAIN
 from .load import load_snapshot, read_appointments, read_document
-from .requests import parse_request
+from .requests import KINDS, parse_request
 
-__all__ = ["API_CODES", "TABLE", "check", "load_snapshot", "parse_request",
+__all__ = ["API_CODES", "EXPLAIN", "TABLE", "check", "load_snapshot", "parse_request",
            "read_appointments", "read_document", "ruleset"]
 
 
@@ -44,8 +47,8 @@ def check(snapshot: Snapshot, request: object, *, now: datetime, online: bool = 
     require_snapshot(snapshot)
     now = require_instant(now, "now")
     require_bool(online, "online")
-    if kind is not None and kind not in ("createBooking", "updateAppointment"):
-        raise InputError("kind", "", "'createBooking', 'updateAppointment' or None", kind)
+    if kind is not None and kind not in KINDS:
+        raise InputError("kind", "", f"one of {', '.join(KINDS)}, or None", kind)
     if isinstance(request, Mapping):
         _json.check_value(request, source)  # a dict of the caller's own, or the CLI's
     rs = resolve_ruleset(require_ruleset(ruleset), TABLE)
