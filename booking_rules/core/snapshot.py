@@ -21,8 +21,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from itertools import compress, repeat
-from operator import and_, ne, not_
+from itertools import compress
+from operator import and_, not_
 
 from .._time import EPOCH, UTC, local_date, to_micros, wall_to_utc
 from . import model as m
@@ -51,11 +51,21 @@ class SnapshotParts:
         self.course_items: dict[str, m.ClientCourseItem] = {}
         self.clients: dict[str, m.Client] = {}
         self.coverage = m.Coverage()
+        # RULES.md §6, absent is not empty: the canonical lists the document did not hold
+        # (``staff``, ``services``, ``roster``, ``breaks``, ``appointments``, ``rooms``,
+        # ``machines``, ``offers``, ``courses``, ``course_items``, ``clients``), and the
+        # name the platform gives each list, for the reason a rule gives.
+        self.absent: set[str] = set()
+        self.list_names: dict[str, str] = {}
+        self.quarantined: list[m.Quarantined] = []
+        # Ids of rows that could not be read, by canonical list, with their place: a
+        # booking naming one answers UNKNOWN rather than "unknown id".
+        self.unreadable: dict[str, dict[str, str]] = {}
 
 
 def blocking(a: m.Appointment) -> bool:
     """Whether an appointment holds its staff, client, room and machine (RULES.md §2)."""
-    return not a.deleted and a.activation_state != m.ACTIVATION_CANCELED
+    return not a.deleted and a.activation_state not in m.NON_BLOCKING_STATES
 
 
 @dataclass(frozen=True)
@@ -97,9 +107,9 @@ class _Overlay:
                                (a.offer_id, self.by_offer)):
                 if key:
                     table[key].append(a)
-            item = course_items.get(a.course_item_id or "")
-            if item is not None:
-                self.by_course[item.client_course_id].append(a)
+            course = course_of(a.course_item_id, a.client_course_id, course_items)
+            if course is not None:
+                self.by_course[course].append(a)
 
     def merge(self, found: list[m.Appointment], extra: list[m.Appointment]
               ) -> list[m.Appointment]:
@@ -123,12 +133,20 @@ class _Overlay:
         return sorted(found + extra, key=lambda a: (a.start, a.id))
 
 
+def course_of(item_id: str | None, client_course_id: str | None,
+              items: Mapping[str, m.ClientCourseItem]) -> str | None:
+    """The client course a session belongs to: its item's, else the one it names."""
+    item = items.get(item_id or "")
+    return item.client_course_id if item is not None else client_course_id
+
+
 def _index_order(a: m.Appointment) -> tuple[datetime, datetime, str]:
     return (a.start, a.end, a.id)
 
 
 def _hits(span: m.Interval, start: datetime, end: datetime) -> bool:
-    return span[0] < end and start < span[1]
+    """Half-open overlap; an empty interval overlaps nothing (RULES.md §1)."""
+    return span[0] < end and start < span[1] and span[0] < span[1] and start < end
 
 
 class _OverlayMap(Mapping[str, m.Appointment]):
@@ -193,6 +211,11 @@ class Snapshot:
         self.course_items = parts.course_items
         self.clients = parts.clients
         self.coverage = parts.coverage
+        self.absent: frozenset[str] = frozenset(parts.absent)
+        self.list_names: Mapping[str, str] = dict(parts.list_names)
+        self.quarantined: tuple[m.Quarantined, ...] = tuple(parts.quarantined)
+        self.unreadable: Mapping[str, Mapping[str, str]] = parts.unreadable
+        self._quarantine = _QuarantineIndex(self.quarantined)
         self._reread = reread
         self._table = parts.table
         self._starts, self._ends = parts.starts, parts.ends
@@ -214,11 +237,16 @@ class Snapshot:
                    offers: Iterable[m.SpecialOffer] = (), courses: Iterable[m.Course] = (),
                    course_items: Iterable[m.ClientCourseItem] = (),
                    clients: Iterable[m.Client] = (), coverage: m.Coverage | None = None,
-                   notices: Iterable[m.Notice] = (), source: str = "<parts>") -> Snapshot:
+                   notices: Iterable[m.Notice] = (), source: str = "<parts>",
+                   absent: Iterable[str] = (),
+                   quarantined: Iterable[m.Quarantined] = ()) -> Snapshot:
         """A snapshot of canonical objects. Each appointment occupies its own
-        ``[start, end)`` (RULES.md §2): a ``finish`` block is a schedule's, not a row's."""
+        ``[start, end)`` (RULES.md §2): a ``finish`` block is a schedule's, not a row's.
+        ``absent``: the lists it does not hold (RULES.md §6: absent is not empty)."""
         parts = SnapshotParts()
         parts.notices = list(notices)
+        parts.absent = set(absent)
+        parts.quarantined = list(quarantined)
         parts.staff = {s.id: s for s in staff}
         parts.services = {s.id: s for s in services}
         parts.rooms = {r.id: r for r in rooms}
@@ -251,6 +279,8 @@ class Snapshot:
             cols.machine.append(a.machine_id)
             cols.offer.append(a.offer_id)
             cols.course_item.append(a.course_item_id)
+            cols.client_course.append(a.client_course_id)
+            cols.created.append(None if a.created_at is None else to_micros(a.created_at))
         parts.table = AppointmentTable(cols)
         parts.starts, parts.ends, notes = parts.table.to_utc(None)
         parts.notices += [notice for _, notice in notes]
@@ -270,7 +300,8 @@ class Snapshot:
             local_date(start, self.zone), t.client[row], t.staff[row], t.service[row],
             t.version[row], t.state[row], bool(t.deleted[row]), bool(t.staff_request[row]),
             t.source[row], t.room.get(row), t.machine.get(row), t.offer.get(row),
-            t.course_item.get(row))
+            t.course_item.get(row), client_course_id=t.client_course.get(row),
+            created_at=_instant(t.created.get(row)))
         return made
 
     # --- indexes, built once -----------------------------------------------------------
@@ -283,8 +314,10 @@ class Snapshot:
         def live(r: int) -> bool:  # the later of two rows with one id is the one held
             return unique or row_of[ids[r]] == r
 
-        blocks = bytes(map(and_, map(not_, t.deleted), map(ne, t.state, repeat(
-            m.ACTIVATION_CANCELED))))
+        # One test per distinct state (a history has a handful), not one per row.
+        state_blocks = {state: state not in m.NON_BLOCKING_STATES for state in set(t.state)}
+        blocks = bytes(map(and_, map(not_, t.deleted), map(state_blocks.__getitem__,
+                                                            t.state)))
         rows = list(compress(range(len(ids)), blocks))
         if not unique:
             rows = [r for r in rows if live(r)]
@@ -319,6 +352,10 @@ class Snapshot:
         for item, course_rows in sparse(t.course_item).items():
             if item in items:
                 by_course[items[item].client_course_id].extend(course_rows)
+        # A session named by its client course only (``clientCourseId``) counts too.
+        for course, course_rows in sparse(t.client_course).items():
+            by_course[course].extend(r for r in course_rows
+                                     if t.course_item.get(r) not in items)
         for course_rows in by_course.values():
             course_rows.sort(key=starts.__getitem__)
         self._by_course = grouped(by_course)
@@ -357,6 +394,13 @@ class Snapshot:
             days = [s.local_date for s in self.roster]
             self._roster_range = (min(days), max(days))
 
+    def quarantined_for(self, what: str, key: str | None, day: date | None
+                        ) -> m.Quarantined | None:
+        """A row the snapshot could not read that may hold ``key`` as ``what``
+        (``"appointments.staff"``, ``"breaks.room"``, ...) on local ``day`` (None: any
+        day): the rules that read it answer UNKNOWN (RULES.md §6)."""
+        return self._quarantine.find(what, key, day) if self._quarantine else None
+
     # --- appointment queries: the base's indexes, then the overlay's changes ------------
 
     def staff_appointments(self, staff_id: str, start: datetime, end: datetime
@@ -369,7 +413,7 @@ class Snapshot:
         if o is None:
             return found
         return o.merge(found, [a for a in o.by_staff.get(staff_id, ())
-                               if any(s < end and start < e for s, e in a.blocks)])
+                               if any(_hits((s, e), start, end) for s, e in a.blocks)])
 
     def client_appointments(self, client_id: str, start: datetime, end: datetime
                             ) -> list[m.Appointment]:
@@ -519,6 +563,38 @@ class Snapshot:
     def __repr__(self) -> str:
         return (f"Snapshot({self.branch.name!r}, {len(self.appointments)} appointments, "
                 f"{len(self.staff)} staff)")
+
+
+def _instant(micros: int | None) -> datetime | None:
+    return None if micros is None else EPOCH + timedelta(microseconds=micros)
+
+
+class _QuarantineIndex:
+    """Quarantined rows by what they may hold (``"list.kind"``, id), for the engine's
+    question: may a row that could not be read hold this resource on this local date?"""
+
+    __slots__ = ("_by",)
+
+    def __init__(self, rows: Iterable[m.Quarantined]) -> None:
+        self._by: dict[tuple[str, str], list[m.Quarantined]] = defaultdict(list)
+        for q in rows:
+            for what, key in q.holds.items():
+                self._by[(what, key)].append(q)
+
+    def __bool__(self) -> bool:
+        return bool(self._by)
+
+    def find(self, what: str, key: str | None, day: date | None) -> m.Quarantined | None:
+        """A quarantined row that may hold ``key`` (under ``what``) on local ``day``
+        (``day`` None: on any date)."""
+        if not key:
+            return None
+        found: list[m.Quarantined] = [*self._by.get((what, key), []),
+                                      *self._by.get((what, m.ANY), [])]
+        for q in found:
+            if day is None or q.days is None or day in q.days:
+                return q
+        return None
 
 
 _ALL_TIME = (to_micros(datetime.min.replace(tzinfo=UTC)),
