@@ -92,4 +92,5 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
 
 
 RULE = Rule(check=check, doc=__doc__ or "",
-            module=__name__, severity="warning", needs=frozenset({"staff", "time"}))
+            module=__name__, severity="warning", needs=frozenset({"staff", "time"}),
+            lists=frozenset({"roster"}))

@@ -105,4 +105,6 @@ RULE = Rule(
     silent_unless=frozenset({"machine"}),
     options={"without_machine_id": Option(
         "any", "With no machineId: \"any\" (a listed machine must be free) or \"all\" "
-        "(every listed machine must be free).")})
+        "(every listed machine must be free).")},
+            lists=frozenset({"appointments", "breaks", "machines"}),
+            reads=frozenset({"appointments.machine", "breaks.machine"}))

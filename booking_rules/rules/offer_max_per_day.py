@@ -82,4 +82,6 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
 RULE = Rule(check=check, doc=__doc__ or "",
             module=__name__, history=True, needs=frozenset(),
             silent_unless=frozenset({"offer"}),
-            options={"zero_means_unlimited": Option(False, ZERO_MEANS_UNLIMITED_DOC)})
+            options={"zero_means_unlimited": Option(False, ZERO_MEANS_UNLIMITED_DOC)},
+            lists=frozenset({"appointments", "offers"}),
+            reads=frozenset({"appointments.offer"}))

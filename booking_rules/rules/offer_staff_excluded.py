@@ -62,4 +62,5 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
 
 RULE = Rule(check=check, doc=__doc__ or "",
             module=__name__, needs=frozenset({"staff"}),
-            silent_unless=frozenset({"offer"}), timeless=True)
+            silent_unless=frozenset({"offer"}), timeless=True,
+            lists=frozenset({"offers"}))

@@ -108,4 +108,6 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
 
 RULE = Rule(check=check, doc=__doc__ or "", module=__name__, history=True,
             needs=frozenset({"service", "time"}),
-            silent_unless=frozenset({"room"}))
+            silent_unless=frozenset({"room"}),
+            lists=frozenset({"appointments", "breaks", "rooms"}),
+            reads=frozenset({"appointments.room", "breaks.room"}))

@@ -63,4 +63,6 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
 
 
 RULE = Rule(check=check, doc=__doc__ or "", module=__name__, history=True,
-            needs=frozenset({"service", "staff", "time"}))
+            needs=frozenset({"service", "staff", "time"}),
+            lists=frozenset({"appointments"}),
+            reads=frozenset({"appointments.staff"}))
