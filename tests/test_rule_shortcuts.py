@@ -175,7 +175,7 @@ def test_the_timeless_rules() -> None:
         "SPECIAL_OFFER_STAFF_EXCLUDED", "UNKNOWN_ID", "UNKNOWN_CLIENT", "ARCHIVED_SERVICE",
         "ARCHIVED_STAFF", "OFFER_SERVICE_NOT_INCLUDED", "COURSE_NO_UNITS_LEFT",
         "COURSE_ITEM_MISMATCH", "STALE_VERSION", "ADDON_ONLY_SERVICE_ALONE",
-        "ONLINE_SERVICE_DISABLED", "ONLINE_STAFF_HIDDEN"}
+        "ONLINE_SERVICE_DISABLED", "ONLINE_STAFF_HIDDEN", "STAFF_MISSING"}
 
 
 # --- may_be_unknown -----------------------------------------------------------------------
