@@ -194,7 +194,7 @@ def find_slots(
     if now.tzinfo is None:
         raise ValueError("now must be an aware datetime (it is always an input)")
     rs = ruleset
-    snap = snapshot.with_times(rs.appointment_times)
+    snap = snapshot.with_times(rs.appointment_times).with_finish(rs.expand_existing_finish)
     online = online or rs.online
     services = _services(snap, service_ids)
     if staff_id is not None and staff_id not in snap.staff:

@@ -49,8 +49,9 @@ def load_zone(name: str) -> ZoneInfo:
     """The IANA zone ``name``; ``ValueError`` when it is not one."""
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(f"an IANA time zone such as 'Europe/Dublin', got {name!r}") from exc
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # "Europe" is a directory
+        shown = name if len(name) <= 60 else name[:57] + "..."
+        raise ValueError(f"an IANA time zone such as 'Europe/Dublin', got {shown!r}") from exc
 
 
 def to_micros(instant: datetime) -> int:

@@ -89,13 +89,15 @@ class AppointmentTable:
     def __init__(self, cols: Columns, notices: Sequence[tuple[int, m.Notice]] = (),
                  pool: dict[str | None, str | None] | None = None,
                  skipped: Sequence[int] = (),
-                 quarantined: Sequence[tuple[str, str, int | None, dict[str, str]]] = (),
+                 quarantined: Sequence[tuple[str, str, tuple[int, ...] | None,
+                                             dict[str, str]]] = (),
                  ) -> None:
         """``pool``: the strings ``cols`` already share (``Columns.extend``), if they do.
 
         ``skipped``: the positions in the document of rows the reader kept out (RULES.md
         §6), so a row's notices still name its place; ``quarantined``: those rows, as
-        (location, reason, wall date ordinal or None, what they may hold). ``notices``
+        (location, reason, the wall date ordinals they may lie on or None, what they may
+        hold). ``notices``
         are (document position, notice)."""
         self.skipped = sorted(skipped)
         self.quarantined = list(quarantined)

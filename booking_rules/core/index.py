@@ -135,9 +135,12 @@ class RowIndexes(Generic[T]):
 
 
 def merge(intervals: Iterable[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
-    """The union of ``intervals`` as sorted, disjoint intervals (touching ones joined)."""
+    """The union of ``intervals`` as sorted, disjoint intervals (touching ones joined);
+    an empty interval adds nothing (RULES.md §1)."""
     out: list[tuple[datetime, datetime]] = []
     for s, e in sorted(intervals):
+        if e <= s:
+            continue
         if out and s <= out[-1][1]:
             if e > out[-1][1]:
                 out[-1] = (out[-1][0], e)

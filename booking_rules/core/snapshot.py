@@ -219,6 +219,14 @@ class Snapshot:
         self._reread = reread
         self._table = parts.table
         self._starts, self._ends = parts.starts, parts.ends
+        # RULES.md §2: a row occupies its own [start, end). With expand_existing_finish
+        # (``with_finish``) a variant adds its service's gap and finish: ``_finish`` holds
+        # each such row's finish block, ``_span_ends`` the end of its span (what the
+        # indexes hold); the base holds none.
+        self.expanded = False
+        self._finish: dict[int, tuple[int, int]] = {}
+        self._span_ends = parts.ends
+        self._finish_variant: Snapshot | None = None  # the other with_finish variant
         self._made: dict[int, m.Appointment] = {}
         self.appointments: Mapping[str, m.Appointment] = AppointmentMap(
             parts.table, self._appointment, None)
@@ -295,19 +303,24 @@ class Snapshot:
             self._made.clear()
         t = self._table
         start = EPOCH + timedelta(microseconds=self._starts[row])
+        block = self._finish.get(row) if self._finish else None
         made = self._made[row] = m.Appointment(
             t.ids[row], start, EPOCH + timedelta(microseconds=self._ends[row]),
             local_date(start, self.zone), t.client[row], t.staff[row], t.service[row],
             t.version[row], t.state[row], bool(t.deleted[row]), bool(t.staff_request[row]),
             t.source[row], t.room.get(row), t.machine.get(row), t.offer.get(row),
-            t.course_item.get(row), client_course_id=t.client_course.get(row),
+            t.course_item.get(row),
+            finish=None if block is None else (
+                EPOCH + timedelta(microseconds=block[0]),
+                EPOCH + timedelta(microseconds=block[1])),
+            client_course_id=t.client_course.get(row),
             created_at=_instant(t.created.get(row)))
         return made
 
     # --- indexes, built once -----------------------------------------------------------
 
     def _build_indexes(self) -> None:
-        t, starts, ends = self._table, self._starts, self._ends
+        t, starts, ends = self._table, self._starts, self._span_ends
         row_of, ids = t.row_of, t.ids
         unique = len(row_of) == len(ids)
 
@@ -409,6 +422,9 @@ class Snapshot:
         order (start, end, id)."""
         index = self._by_staff.get(staff_id)
         found = index.overlapping(start, end) if index is not None else []
+        if self._finish and found:  # the index holds spans: the staff is free in the gap
+            found = [a for a in found if a.finish is None
+                     or any(_hits(b, start, end) for b in a.blocks)]
         o = self._overlay
         if o is None:
             return found
@@ -527,9 +543,51 @@ class Snapshot:
                 found = self._root().with_times(times).with_changes(
                     self._overlay.delta.upserts.values(), self._overlay.delta.removed)
             else:
-                found = self._reread(times)
+                found = self._reread(times).with_finish(self.expanded)
             self._variants[times] = found
         return found
+
+    def with_finish(self, expand: bool) -> Snapshot:
+        """The variant whose existing rows are held as request schedules are, their
+        service's gap and finish added (RULES.md §2, ``expand_existing_finish``), for a
+        source that does not split a service's finish block into a row of its own; with
+        ``expand`` False, the snapshot as read (each row its own span). Built once."""
+        if expand == self.expanded:
+            return self
+        if self._finish_variant is None:
+            if self._overlay is not None:
+                self._finish_variant = self._root().with_finish(expand).with_changes(
+                    self._overlay.delta.upserts.values(), self._overlay.delta.removed)
+            else:
+                self._finish_variant = self._expand()
+        return self._finish_variant
+
+    def _expand(self) -> Snapshot:
+        t, services, staff = self._table, self.services, self.staff
+        finish: dict[int, tuple[int, int]] = {}
+        span_ends = array("q", self._ends)
+        with_finish = {sid for sid, sv in services.items()
+                       if sv.finish_duration or any(sv.user_finish_durations.values())}
+        if with_finish:
+            for row, service_id in enumerate(t.service):
+                if service_id not in with_finish:
+                    continue
+                sv = services[service_id or ""]
+                length = sv.finish_for(staff.get(t.staff[row] or ""))
+                if length <= 0:
+                    continue
+                fs = self._ends[row] + sv.gap_time * 60_000_000
+                finish[row] = (fs, fs + length * 60_000_000)
+                span_ends[row] = fs + length * 60_000_000
+        out = copy.copy(self)
+        out.expanded, out._finish, out._span_ends = True, finish, span_ends
+        out._finish_variant = self  # the other variant of an expanded one is the plain one
+        out._made = {}
+        out.appointments = AppointmentMap(t, out._appointment, None)
+        out._variants = {out.appointment_times: out}
+        out._base_snapshot = out
+        out._build_indexes()
+        return out
 
     def _root(self) -> Snapshot:
         return self._base_snapshot if self._overlay is not None else self
@@ -548,6 +606,7 @@ class Snapshot:
         out._overlay = _Overlay(delta, base.course_items)
         out.appointments = _OverlayMap(base.appointments, delta)
         out._variants = {out.appointment_times: out}
+        out._finish_variant = None
         return out
 
     @property

@@ -40,6 +40,6 @@ def check(snapshot: Snapshot, request: object, *, now: datetime, online: bool = 
     if now.tzinfo is None:
         raise ValueError("now must be an aware datetime (it is always an input)")
     rs = resolve_ruleset(ruleset, TABLE)
-    snap = snapshot.with_times(rs.appointment_times)
+    snap = snapshot.with_times(rs.appointment_times).with_finish(rs.expand_existing_finish)
     req = parse_request(request, snap, source, kind)
     return run(snap, req, now=now, online=online or rs.online, rs=rs)

@@ -296,14 +296,14 @@ def read_snapshot_doc(
     starts, ends, notes = table.to_utc(zone if times != "utc" else None)
     parts.notices += [notice for _, notice in notes]
     parts.table, parts.starts, parts.ends = table, starts, ends
-    for where, why, day, holds in table.quarantined:
+    for where, why, walls, holds in table.quarantined:
         days = None
-        if day is not None:
-            d = date.fromordinal(day)
-            # Local rows lie on their date (or run past midnight); UTC rows may fall on
-            # either neighbouring local date.
-            near = (0, 1) if times != "utc" else (-1, 0, 1)
-            days = frozenset(d + timedelta(days=k) for k in near)
+        if walls is not None:
+            # Local rows lie on their wall dates; UTC rows may fall on either neighbouring
+            # local date.
+            near = (0,) if times != "utc" else (-1, 0, 1)
+            days = frozenset(date.fromordinal(d) + timedelta(days=k)
+                             for d in walls for k in near)
         parts.quarantined.append(m.Quarantined(where, why, days, holds))
         reader.unreadable.append((where, why))
 

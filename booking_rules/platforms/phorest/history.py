@@ -126,7 +126,8 @@ class HistoryReader:
         self.clocks = _Parsed(_clock_micros)
         self.audit = Audit()
         self.skipped: list[int] = []  # document indexes of the quarantined rows
-        self.quarantined: list[tuple[str, str, int | None, dict[str, str]]] = []
+        # (location, reason, the wall dates it may lie on or None, what it may hold)
+        self.quarantined: list[tuple[str, str, tuple[int, ...] | None, dict[str, str]]] = []
 
     def _build(self) -> None:
         # A field name need not be an identifier: each extra one is held under an
@@ -308,18 +309,17 @@ class HistoryReader:
             if link:
                 holds["appointments.offer"] = link
             if day is None or day == _BAD:
-                text = get("appointmentDate")
-                try:
-                    day = date.fromisoformat(text).toordinal() if isinstance(
-                        text, str) else None
-                except ValueError:
-                    day = None
+                day = self.days[get("appointmentDate")]
+            days: tuple[int, ...] | None = None
+            if day != _BAD:
+                # Its own date, and the next when it may run past midnight.
+                s, e = self.clocks[get("startTime")], self.clocks[get("endTime")]
+                days = (day,) if _BAD not in (s, e) and e >= s else (day, day + 1)
         else:  # not an object: it may hold anything, on any day
             holds = {f"appointments.{k}": m.ANY
                      for k in ("staff", "client", "room", "machine", "offer")}
-            day = None
-        self.quarantined.append((f"appointments[{index}]", reason,
-                                 None if day is None or day == _BAD else day, holds))
+            days = None
+        self.quarantined.append((f"appointments[{index}]", reason, days, holds))
 
     def table(self) -> AppointmentTable:
         total = len(self.cols.ids) + len(self.skipped)

@@ -64,6 +64,9 @@ def load_snapshot(source: str | Path | Mapping[str, Any], *,
     with _no_collection():
         if isinstance(source, Mapping):
             return read_document(source, "<snapshot>", appointment_times, branch=branch)
+        if not isinstance(source, str | Path):
+            raise InputError("<snapshot>", "", "a snapshot document (a dict) or the path of "
+                             "one", type(source).__name__)
         return _load_file(source, appointment_times, branch)
 
 
