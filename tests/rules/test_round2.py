@@ -271,14 +271,23 @@ def test_expanded_rows_answer_slots_too() -> None:
 # --- §2 unnamed rooms and machines of earlier schedules -------------------------------------
 
 
+def for_clients(*schedules: dict[str, Any]) -> dict[str, Any]:
+    """A booking of one schedule per client (cli_x, cli_y, cli_z), so only the shared
+    resources can collide."""
+    clients = ("cli_x", "cli_y", "cli_z")
+    return {"clientId": "cli_x", "clientAppointmentSchedules": [
+        {"clientId": c, "serviceSchedules": [s]} for c, s in zip(clients, schedules,
+                                                                 strict=False)]}
+
+
 @pytest.mark.parametrize(("service", "kind"), [("facial", "EXCEEDED_ROOM_CAPACITY"),
                                                ("laser", "MACHINE_DOUBLE_BOOKED")])
 def test_an_unnamed_schedule_takes_the_first_free_unit(service: str, kind: str) -> None:
     doc = salon()
     when = at("America/Toronto", "2026-12-01", "10:00")
-    two = booking(sched(service, "ana", when), sched(service, "bo", when))
-    three = booking(sched(service, "ana", when), sched(service, "bo", when),
-                    sched(service, "cy", when))
+    two = for_clients(sched(service, "ana", when), sched(service, "bo", when))
+    three = for_clients(sched(service, "ana", when), sched(service, "bo", when),
+                        sched(service, "cy", when))
     assert run(two, doc, now=NOW).verdict == "PASS"  # the second takes the other unit
     report = run(three, doc, now=NOW)
     assert [(v.code, v.schedule) for v in report.violations if v.code == kind] == [(kind, 2)]
@@ -286,9 +295,8 @@ def test_an_unnamed_schedule_takes_the_first_free_unit(service: str, kind: str) 
     assert kind not in codes(run(three, doc, now=NOW, ruleset=off))
     # A later schedule naming the unit the first one took finds it taken.
     key = "roomId" if service == "facial" else "machineId"
-    named = booking(sched(service, "ana", when), sched(service, "bo", when,
-                                                        **{key: "r1" if key == "roomId"
-                                                           else "m1"}))
+    named = for_clients(sched(service, "ana", when), sched(
+        service, "bo", when, **{key: "r1" if key == "roomId" else "m1"}))
     assert kind in codes(run(named, doc, now=NOW))
     assert kind not in codes(run(named, doc, now=NOW, ruleset=off))
 
