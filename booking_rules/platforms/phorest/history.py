@@ -70,7 +70,7 @@ class AppointmentRow(msgspec.Struct, gc=False):
 
 _READ = AppointmentRow.__struct_fields__
 _ROW_FIELDS = attrgetter(*_READ)
-_ABSENT = msgspec.Raw(b"")  # the default of a Raw field: identity tells "not sent"
+_ABSENT = msgspec.Raw(b"")  # the default of an unread field: identity tells "not sent"
 _NULLABLE = {name: value for name, value in defaults(AppointmentIn).items()}
 _UNKNOWN = re.compile(r"^Object contains unknown field `(.*)` - at `[^`]*`$", re.S)
 # Distinct unknown field names taken onto the fast struct; past this, rows that carry yet
@@ -130,17 +130,21 @@ class HistoryReader:
         self.quarantined: list[tuple[str, str, tuple[int, ...] | None, dict[str, str]]] = []
 
     def _build(self) -> None:
+        # Two structs: one decodes JSON (the fields no rule reads stay undecoded ``Raw``),
+        # the other converts dicts (those fields taken as they are: ``Raw`` is JSON only).
         # A field name need not be an identifier: each extra one is held under an
-        # attribute of its own (``_extra{i}``) and decoded under its own name.
-        fields: list[tuple[str, type, Any]] = [
-            (name, msgspec.Raw, _ABSENT) for name in APPOINTMENT_UNUSED]
-        fields += [(f"_extra{i}", msgspec.Raw, msgspec.field(default=_ABSENT, name=name))
-                   for i, name in enumerate(self.extra)]
-        struct = msgspec.defstruct("_StrictRow", fields, bases=(AppointmentRow,),
-                                   forbid_unknown_fields=True, gc=False)
-        self._struct: Any = struct
-        self._json_rows = msgspec.json.Decoder(list[struct])  # type: ignore[valid-type]
-        self._json_row = msgspec.json.Decoder(struct)
+        # attribute of its own (``_extra{i}``) and read under its own name.
+        def struct(kind: Any) -> Any:
+            fields: list[tuple[str, Any, Any]] = [
+                (name, kind, msgspec.field(default=_ABSENT)) for name in APPOINTMENT_UNUSED]
+            fields += [(f"_extra{i}", kind, msgspec.field(default=_ABSENT, name=name))
+                       for i, name in enumerate(self.extra)]
+            return msgspec.defstruct("_StrictRow", fields, bases=(AppointmentRow,),
+                                     forbid_unknown_fields=True, gc=False)
+
+        json_struct, self._struct = struct(msgspec.Raw), struct(Any)
+        self._json_rows = msgspec.json.Decoder(list[json_struct])  # type: ignore[valid-type]
+        self._json_row = msgspec.json.Decoder(json_struct)
 
     def _decode(self, call: Callable[[], Any]) -> Any:
         """``call()``, taking each unknown field it meets onto the struct; None when
