@@ -67,7 +67,7 @@ from ._errors import InputError
 from ._time import UTC, format_span, format_utc, local_date, wall_to_utc
 from .core import model as m
 from .core.context import Context
-from .core.engine import Checker, clients_without_appointments, resolve
+from .core.engine import Checker, clients_without_appointments, resolve, snapshot_for
 from .core.index import merge, subtract
 from .core.rule import Rule
 from .core.ruleset import Ruleset
@@ -194,7 +194,7 @@ def find_slots(
     if now.tzinfo is None:
         raise ValueError("now must be an aware datetime (it is always an input)")
     rs = ruleset
-    snap = snapshot.with_times(rs.appointment_times).with_finish(rs.expand_existing_finish)
+    snap = snapshot_for(snapshot, rs)
     online = online or rs.online
     services = _services(snap, service_ids)
     if staff_id is not None and staff_id not in snap.staff:

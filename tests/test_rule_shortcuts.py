@@ -193,7 +193,7 @@ def test_may_be_unknown_matches_the_check_return_type(rule: Rule) -> None:
 def _verdicts(snap: br.Snapshot, request: Any, now: datetime, online: bool,
               ruleset: Any = "phorest") -> Iterator[tuple[bool, bool]]:
     rs = ruleset if isinstance(ruleset, br.Ruleset) else br.load_ruleset(ruleset)
-    variant = snap.with_times(rs.appointment_times)
+    variant = e.snapshot_for(snap, rs)
     req = parse_request(request, variant)
     items = [e.resolve(s, variant, req) for s in req.schedules]
     report = br.check(snap, request, now=now, online=online, ruleset=rs)

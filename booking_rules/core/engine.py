@@ -59,10 +59,16 @@ _MINUTES: dict[int, timedelta] = {}
 # --- running ---------------------------------------------------------------------------
 
 
+def snapshot_for(snapshot: Snapshot, rs: Ruleset) -> Snapshot:
+    """The variant of ``snapshot`` a ruleset reads: its appointment-time convention, and
+    its rows held with their finish when ``expand_existing_finish`` (RULES.md §2)."""
+    return snapshot.with_times(rs.appointment_times).with_finish(rs.expand_existing_finish)
+
+
 def run(snap: Snapshot, req: m.Request, *, now: datetime, online: bool, rs: Ruleset
         ) -> Report:
-    """Check a canonical request against ``snap`` (already read under the ruleset's
-    appointment-time convention: ``Snapshot.with_times``) at ``now``."""
+    """Check a canonical request against ``snap`` (already the variant the ruleset reads:
+    ``snapshot_for``) at ``now``."""
     if now.tzinfo is None:
         raise ValueError("now must be an aware datetime (it is always an input)")
     checker = Checker(snap, rs, now, online)

@@ -16,6 +16,9 @@ past midnight into the next day, as every wall-clock interval does, so
 `startTime` (`00:00-00:00`) is empty and takes no time at all (it used to mean the whole
 day). Write `00:00-23:59:59` for a whole day.
 
+Phorest models a special offer as a service group: the offer link of a booking schedule is
+read from `specialOfferId` or `branchServiceGroupId` (RULES.md §4).
+
 ## Why the API refuses it
 Phorest answers `SPECIAL_OFFER_NOT_ALLOWED_TIME` when the offer is used outside its allowed
 days and hours. The offer's shape is not published by Phorest; `allowedTimes[{days,
@@ -37,6 +40,15 @@ Wednesday booking at 12:00 local (17:00Z) is at the window's end, which is exclu
 {"clientId": "cli_new", "clientAppointmentSchedules": [{"serviceSchedules": [
   {"serviceId": "svc_cut", "staffId": "stf_john", "startTime": "2026-12-02T16:45:00Z",
    "specialOfferId": "so_morning"}]}]}
+```
+
+The same offer named as Phorest's service group (`branchServiceGroupId`) is the same
+offer, refused the same way:
+
+```json fails
+{"clientId": "cli_new", "clientAppointmentSchedules": [{"serviceSchedules": [
+  {"serviceId": "svc_cut", "staffId": "stf_john", "startTime": "2026-12-02T17:00:00Z",
+   "branchServiceGroupId": "so_morning"}]}]}
 ```
 
 ## Fix
