@@ -1,14 +1,23 @@
-"""booking_rules: check a Phorest booking before it is sent, and explain its refusal.
+"""booking_rules: check a booking before it is sent, explain its refusal, find the times
+that pass.
 
     import booking_rules as br
     snap = br.load_snapshot("queen_st.json")
     report = br.check(snap, request, now=now)
     report.verdict, report.violations, report.predicted_api_code
+
+This module is the public face; everything behind it is private. The house, top to bottom
+(each layer imports only those below it): the CLI (``cli``); the platforms (``platforms``:
+Phorest's wire shapes, codes and error bodies), the sandbox, sync and cache; the slot
+search (``_slots``) and ``explain``; the rules (``rules``: one module each) and the engine;
+the canonical core (``core``: model, indexes, snapshots and their overlays); time
+(``_time``). The core knows no platform: a platform reads its payloads into canonical parts
+and names the rules with its own codes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,11 +27,16 @@ from .core.report import Report, Violation
 from .core.rule import Rule
 from .core.ruleset import Ruleset
 from .core.snapshot import Snapshot
-from .explain import CorpusReport, Explanation, explain, explain_corpus
+from .explain import CorpusReport, Explanation
+
+# Imported here, before the wrappers below: ``booking_rules.explain`` then names the wrapper
+# (the platform chosen by name), not the subpackage, as it always has.
+from .explain import explain as _explain
+from .explain import explain_corpus as _explain_corpus
 from .platforms.phorest import load_snapshot
 
 if TYPE_CHECKING:
-    from ._slots import Slot
+    from ._slots import Slots
 
 __version__ = "0.1.0"
 
@@ -48,19 +62,41 @@ __all__ = [
 ]
 
 
-def check(snapshot: Snapshot, request: Any, *, now: datetime, online: bool = False,
-          ruleset: str | Path | Ruleset = "phorest", kind: str | None = None,
-          platform: str = "phorest") -> Report:
+def check(snapshot: Snapshot | str | Path, request: Any, *, now: datetime,
+          online: bool = False, ruleset: str | Path | Ruleset = "phorest",
+          kind: str | None = None, platform: str = "phorest") -> Report:
     """Every reason the platform would refuse ``request``, checked against ``snapshot``.
 
+    ``snapshot`` is a loaded :class:`Snapshot` or the path of a snapshot file (loaded for
+    this one check: load it once with ``load_snapshot`` to check many requests).
     ``request`` is a createBooking or updateAppointment body, or ``{"kind", "body"}``.
-    ``now`` is the instant the check runs at (aware); it is never read from the clock.
+    ``now`` is the instant the check runs at: an aware ``datetime``, never read from the
+    clock; anything else is an :class:`InputError`.
     """
     from .platforms import get
 
-    found: Report = get(platform).check(snapshot, request, now=now, online=online,
-                                        ruleset=ruleset, kind=kind)
+    _require_aware(now, "check")
+    plat = get(platform)
+    if isinstance(snapshot, str | Path):
+        snapshot = plat.load_snapshot(snapshot)
+    elif not isinstance(snapshot, Snapshot):
+        raise InputError("check", "snapshot", "a Snapshot (from load_snapshot) or the path "
+                         "of a snapshot file", type(snapshot).__name__)
+    found: Report = plat.check(snapshot, request, now=now, online=online, ruleset=ruleset,
+                               kind=kind)
     return found
+
+
+def _require_aware(value: object, source: str, name: str = "now") -> None:
+    """``now``: an aware datetime, or an InputError that says how to make one."""
+    if not isinstance(value, datetime):
+        raise InputError(source, name, "an aware datetime such as datetime(2026, 11, 1, 12, "
+                         "tzinfo=UTC) (a string is not parsed: use "
+                         "datetime.fromisoformat('2026-11-01T12:00:00+00:00'))",
+                         value)
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise InputError(source, name, "an aware datetime (with tzinfo, e.g. tzinfo=UTC); a "
+                         "naive one names no instant", value.isoformat())
 
 
 def load_ruleset(name_or_path: str | Path, *, platform: str = "phorest") -> Ruleset:
@@ -76,11 +112,15 @@ def find_slots(snapshot: Snapshot, service_ids: Sequence[str], *, start: datetim
                end: datetime, staff_id: str | None = None, client_id: str | None = None,
                online: bool = False, step_minutes: int | None = None, now: datetime,
                ruleset: str | Path | Ruleset = "phorest",
-               max_slots_per_day: int | None = None, platform: str = "phorest") -> list[Slot]:
+               max_slots_per_day: int | None = None, platform: str = "phorest") -> Slots:
     """Every start on the grid in ``[start, end)`` that ``check`` would pass, per staff.
 
-    Sound and complete against ``check``: the same rules decide every slot.
+    Sound and complete against ``check``: the same rules decide every slot. The answer is
+    a list of ``Slot`` that also says what it could not decide (``.undecided``: days the
+    snapshot does not hold, searched around rather than refused) and, when nothing
+    passes, why at every time (``.blockers``).
     """
+    _require_aware(now, "slots")
     from ._slots import find_slots as _find
     from .core.ruleset import resolve_ruleset
     from .platforms import table
@@ -89,6 +129,32 @@ def find_slots(snapshot: Snapshot, service_ids: Sequence[str], *, start: datetim
                  client_id=client_id, online=online, step_minutes=step_minutes, now=now,
                  ruleset=resolve_ruleset(ruleset, table(platform)),
                  max_slots_per_day=max_slots_per_day)
+
+
+def explain(error: str | bytes | Mapping[str, Any] | None, request: Any,
+            snapshot: Snapshot | str | Path | Mapping[str, Any], *, status: int | None = None,
+            now: datetime, online: bool = False, ruleset: str | Path | Ruleset = "phorest",
+            request_source: str = "<request>", platform: str = "phorest") -> Explanation:
+    """Why the platform refused ``request`` (its answer: ``error``, a raw body or a parsed
+    dict; ``status``), against ``snapshot``, and what would pass instead (docs/explain.md).
+
+    ``now`` is the instant the request was sent (aware). A malformed body never raises; an
+    unusable request or snapshot raises :class:`InputError`, as ``check`` does.
+    """
+    from .platforms import explainer
+
+    return _explain(error, request, snapshot, platform=explainer(platform), ruleset=ruleset,
+                    status=status, now=now, online=online, request_source=request_source)
+
+
+def explain_corpus(directory: str | Path, *, now: datetime | None = None,
+                   ruleset: str | Path | Ruleset = "phorest",
+                   platform: str = "phorest") -> CorpusReport:
+    """Explain every logged (snapshot, request, response) entry of ``directory`` and score
+    the predicted codes against the API's (docs/explain.md, "Corpus mode")."""
+    from .platforms import explainer
+
+    return _explain_corpus(directory, platform=explainer(platform), now=now, ruleset=ruleset)
 
 
 def registry(platform: str = "phorest") -> dict[str, Rule]:

@@ -114,7 +114,7 @@ def assert_silent_without_conditions(snap: br.Snapshot, request: dict[str, Any],
     req = parse_request(request, snap)
     items = [e.resolve(s, snap, req) for s in req.schedules]
     quiet = e.clients_without_appointments(snap, [s.client_id for s in req.schedules])
-    update = req.kind == "updateAppointment"
+    update = req.kind == "update"
     exclude = frozenset({req.appointment_id}) if req.appointment_id else frozenset()
     for i, item in enumerate(items):
         client = item.schedule.client_id
@@ -244,5 +244,8 @@ def test_declarations_are_checked() -> None:
     with pytest.raises(ValueError, match="timeless"):
         _rule(timeless=True, needs=frozenset({"time"}))
     with pytest.raises(ValueError, match="unknown subject"):
-        _rule(subject="voucher")
+        _rule(subject="invoice")
+    with pytest.raises(ValueError, match="booking rules only"):
+        _rule(subject="voucher", history=True)
+    assert _rule(subject="voucher").needs == frozenset()  # a schedule's parts: none
     assert _rule(silent_unless=frozenset({"offer"}), timeless=True).timeless

@@ -123,17 +123,17 @@ def test_bad_files(tmp_path: Path) -> None:
 
 def test_unknown_keys_are_kept_and_warned_about() -> None:
     doc = salon_doc()
-    doc["vouchers"] = []
+    doc["giftCards"] = []  # not a snapshot key (vouchers are, since issue 18)
     doc["appointments"][0]["someNewField"] = 1
     snap = br.load_snapshot(doc)
     # A top-level key is kept in the document; an appointment row is not kept as given
     # (the history is held column by column), so its unknown field is said, once per name.
     assert [(n.rule, n.location) for n in snap.notices] == [
-        ("unknown_field", "vouchers"), ("unknown_field", "appointments[0].someNewField")]
+        ("unknown_field", "giftCards"), ("unknown_field", "appointments[0].someNewField")]
     assert "1 of" in snap.notices[1].message
     report = br.check(snap, booking(sched("svc_cut", "stf_lisa", "2026-12-01T20:00:00Z")),
                       now=datetime(2026, 11, 1, tzinfo=UTC))
-    assert any(w.code == "UNKNOWN_FIELD" and "vouchers" in w.message for w in report.warnings)
+    assert any(w.code == "UNKNOWN_FIELD" and "giftCards" in w.message for w in report.warnings)
 
 
 def test_a_day_outside_declared_coverage_is_unknown_not_pass() -> None:
@@ -151,3 +151,39 @@ def test_a_day_outside_declared_coverage_is_unknown_not_pass() -> None:
     assert {u.code for u in outside.unknowns} >= {"STAFF_DOUBLE_BOOKED", "STAFF_NOT_WORKING"}
     assert outside.snapshot_age_seconds == 6 * 3600
     assert json.loads(outside.to_json())["snapshot"]["ageSeconds"] == 6 * 3600
+
+
+def test_a_load_never_leaves_the_garbage_collector_off(tmp_path: Path) -> None:
+    """Loads switch the process-wide collector off while they run, and back on after,
+    even when they fail or run in several threads at once; a collector the caller had
+    switched off stays off."""
+    import gc
+    import threading
+
+    assert gc.isenabled()
+    bad = tmp_path / "bad.json"
+    bad.write_text("{", encoding="utf-8")
+    with pytest.raises(br.InputError):
+        br.load_snapshot(bad)
+    assert gc.isenabled()
+    errors: list[BaseException] = []
+
+    def load() -> None:
+        try:
+            for _ in range(5):
+                br.load_snapshot(salon_doc())
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=load) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors and gc.isenabled()
+    gc.disable()
+    try:
+        br.load_snapshot(salon_doc())
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -14,7 +14,7 @@ from .._time import UTC, format_utc
 from . import model as m
 from .context import Context, Item
 from .occupancy import usage
-from .report import Report, Violation
+from .report import Report, Violation, coverage_dates
 from .rule import Finding, Rule, Unknown
 from .ruleset import Ruleset
 from .snapshot import Snapshot
@@ -24,7 +24,7 @@ def resolve(schedule: m.Schedule, snapshot: Snapshot, request: m.Request) -> Ite
     service = snapshot.services.get(schedule.service_id or "")
     staff = snapshot.staff.get(schedule.staff_id or "")
     existing = (snapshot.appointments.get(request.appointment_id or "")
-                if request.kind == "updateAppointment" else None)
+                if request.kind == "update" else None)
     start = schedule.start
     duration = service.duration_for(staff) if service else None
     if schedule.end is not None:
@@ -159,13 +159,21 @@ class Checker:
                         yield (rule, Finding(notice.message, notice.evidence), it,
                                notice.location)
 
+        if req.subject != "booking":
+            # A request of another subject: each of its rules reads the whole request.
+            ctx = Context(snap, req, self.now, self.online, rs)
+            for step in rs.subject_steps(req.subject):
+                ctx.options = step.options
+                for outcome in step.check(req, ctx):
+                    yield step.rule, outcome, None, ""
+            return
         # Each schedule sees the branch as a rebuilt snapshot would: without the
         # appointment an update moves, plus the request's earlier schedules (an overlay).
         view = snap
         if req.appointment_id and req.appointment_id in snap.appointments:
             view = snap.with_changes(removed=(req.appointment_id,))
         cov_start, cov_end = self._cov_start, self._cov_end
-        update = req.kind == "updateAppointment"
+        update = req.kind == "update"
         absent, hidden = snap.absent, bool(snap.quarantined)
         expired_rule = notice_rule("expired_hold") if timeless is not True else None
         reported: set[str] = set()
@@ -313,7 +321,7 @@ _ALL_TIME = (datetime.min.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC))
 
 
 def _present(item: Item, snap: Snapshot, update: bool, quiet: bool) -> frozenset[str]:
-    """Which ``needs`` (``_rule.NEEDS``) and conditions (``_rule.CONDITIONS``) of the
+    """Which ``needs`` (``rule.NEEDS``) and conditions (``rule.CONDITIONS``) of the
     rules this schedule meets; ``quiet``: its client holds no blocking appointment."""
     s, service, staff = item.schedule, item.service, item.staff
     key = (update << 5) | (not quiet) << 8
@@ -353,8 +361,6 @@ _PRESENT: dict[int, frozenset[str]] = {}
 
 
 def _cov(snap: Snapshot) -> str:
-    c = snap.coverage
-    start = format_utc(c.start) if c.start else "open"
-    end = format_utc(c.end) if c.end else "open"
-    return f"{start} to {end}"
+    # In local dates, as the snapshot gave them: that is how its author wrote them.
+    return coverage_dates(snap.coverage, snap.zone)
 

@@ -1,7 +1,8 @@
 """The canonical model: what the rules read. No Phorest field names, no wall-clock strings.
 
 Every instant is an aware UTC ``datetime``; every interval is half-open ``[start, end)``.
-Adapters (``_phorest``) build these once; the indexes (``_index``) are built from them once.
+Platform adapters (``booking_rules.platforms``) build these once; the indexes (``index``) are
+built from them once.
 """
 
 from __future__ import annotations
@@ -13,7 +14,15 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 Interval = tuple[datetime, datetime]
-Kind = Literal["createBooking", "updateAppointment"]
+# What a request does, whatever a platform calls it (Phorest: createBooking,
+# updateAppointment, createClient, ...). "read" checks what an answer read back holds (a
+# CSV export job's download link), before the caller acts on it.
+Kind = Literal["create", "update", "read"]
+# How a source writes appointment times of day: branch-local wall clock or UTC wall clock.
+Times = Literal["local", "utc"]
+# What a request is about; a rule declares the subject it checks (``core.rule``).
+Subject = Literal["booking", "order", "purchase", "client", "client_course", "voucher",
+                  "export_job"]
 ACTIVATION_CANCELED = "CANCELED"
 ACTIVATION_RESERVED = "RESERVED"
 ACTIVATION_ARCHIVED = "ARCHIVED"
@@ -113,10 +122,6 @@ class Appointment:
     from_request: str | None = None  # the request location, for a schedule of the request
     client_course_id: str | None = None  # a session of this client course, without an item
     created_at: datetime | None = None  # read for RESERVED holds only (reserved_hold_minutes)
-
-    @property
-    def blocking(self) -> bool:
-        return not self.deleted and self.activation_state not in NON_BLOCKING_STATES
 
     @property
     def blocks(self) -> tuple[Interval, ...]:
@@ -265,11 +270,21 @@ class Schedule:
 
 @dataclass(frozen=True, slots=True)
 class Request:
+    """A request in canonical form. A booking (``subject`` "booking") holds schedules; a
+    request of another subject holds that subject's canonical ``payload`` (an order, a
+    purchase, ...), which only the rules of that subject read."""
+
     kind: Kind
     schedules: tuple[Schedule, ...]
     client_id: str | None = None
+    # The state the booking asks for. Checked as an ACTIVE booking whatever it says: a
+    # booking created RESERVED holds what an ACTIVE one does, and Phorest publishes
+    # nothing about one created CANCELED, so it is checked rather than waved through
+    # (docs/decisions.md). The sandbox stores it as given.
     booking_status: str = "ACTIVE"
-    appointment_id: str | None = None  # updateAppointment only
-    version: int | None = None  # updateAppointment only
+    appointment_id: str | None = None  # an update only
+    version: int | None = None  # an update only
     notices: tuple[Notice, ...] = ()
     raw: Mapping[str, Any] = field(default_factory=dict)
+    subject: Subject = "booking"
+    payload: Any = None  # the canonical body of a request that is not a booking

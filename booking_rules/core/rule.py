@@ -5,18 +5,20 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, get_args
+
+from .model import Subject
 
 if TYPE_CHECKING:
-    from .context import Context, Item
+    from .context import Context
 
 Severity = Literal["error", "warning"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning")
-# What a rule checks. The engine runs a request's rules of its subject only; a rule for a
-# new subject (an order, a purchase, a client update, ...) is a new module, not an engine
-# change: the platform reads the request into a canonical one of that subject.
-Subject = Literal["booking"]
-SUBJECTS: tuple[Subject, ...] = ("booking",)
+# What a rule checks (``model.Subject``). The engine runs a request's rules of its subject
+# only; a rule for a new subject (an order, a purchase, a client update, ...) is a new
+# module, not an engine change: the platform reads the request into a canonical one of
+# that subject, and the rule's check takes ``(request, ctx)`` instead of ``(item, ctx)``.
+SUBJECTS: tuple[Subject, ...] = get_args(Subject)
 REQUIRED_SECTIONS = ("What it checks", "Why the API refuses it", "Example", "Fix")
 
 
@@ -57,7 +59,9 @@ class Unknown:
 
 
 Outcome = Finding | Unknown
-Check = Callable[["Item", "Context"], Iterable[Outcome]]
+# A booking rule checks one schedule (``Item``); a rule of another subject checks the
+# whole request (``model.Request``, its ``payload`` canonical for that subject).
+Check = Callable[[Any, "Context"], Iterable[Outcome]]
 
 # What a rule may list in ``needs``: the engine runs it on a schedule only when each holds.
 NEEDS: dict[str, str] = {
@@ -86,6 +90,22 @@ CONDITIONS: dict[str, str] = {
               "caller found none for in the snapshot, or an earlier schedule of the "
               "request is for the same client",
 }
+# What a rule may list in ``alternatives``: the changes to a refused request that can make
+# it stop firing. Explain searches along the axes its rules list for requests that pass
+# instead, and checks each before offering it, so a change listed in vain costs only the
+# search, while a change left out is never tried. A change of staff counts for a rule that
+# reads the time a service takes: a staff member's own duration can change it.
+ALTERNATIVES: dict[str, str] = {
+    "same-staff-other-time": "the same staff member at another start (the failing schedule "
+                             "moved alone, else the whole booking)",
+    "same-time-other-staff": "another staff member at the same start",
+    "other-room": "another room, when the schedule names one",
+    "other-machine": "another machine, when the schedule names one",
+    "course-date": "a course session on the nearest dates its course's spacing allows",
+    "without-special-offer": "the same booking without its special offer",
+}
+# The alternatives that move a schedule in time: a timeless rule lists none of them.
+MOVES_IN_TIME = frozenset({"same-staff-other-time", "course-date"})
 
 
 # What a rule may list in ``lists``: the canonical lists of a snapshot it reads. A list the
@@ -154,18 +174,29 @@ class Rule:
     # (``READS``): the engine answers UNKNOWN for it when one is missing or may be hidden.
     lists: frozenset[str] = frozenset()
     reads: frozenset[str] = frozenset()
+    # The changes (``ALTERNATIVES``) that can make the rule stop firing, which explain tries.
+    alternatives: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         for name, given, known in (("needs", self.needs, NEEDS),
                                    ("silent_unless", self.silent_unless, CONDITIONS),
                                    ("lists", self.lists, LISTS),
-                                   ("reads", self.reads, READS)):
+                                   ("reads", self.reads, READS),
+                                   ("alternatives", self.alternatives, ALTERNATIVES)):
             if not given <= known.keys():
                 raise ValueError(f"{self.name}: unknown {name} {sorted(given - known.keys())}")
         if self.timeless and (self.history or "time" in self.needs or self.reads):
             raise ValueError(f"{self.name}: a timeless rule cannot read history or time")
+        if self.timeless and self.alternatives & MOVES_IN_TIME:
+            raise ValueError(f"{self.name}: moving a timeless rule's schedule cannot fix it")
         if self.subject not in SUBJECTS:
             raise ValueError(f"{self.name}: unknown subject {self.subject!r}")
+        if self.subject != "booking":
+            if self.history or self.timeless or self.online_only or self.silent_unless:
+                raise ValueError(f"{self.name}: history, timeless, online_only and "
+                                 "silent_unless describe booking rules only")
+            # ``needs`` names parts of a schedule: a rule of another subject has none.
+            object.__setattr__(self, "needs", frozenset())
 
     @property
     def name(self) -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .._errors import RulesetError
+from . import model as m
 from .codes import CodeTable
 from .rule import SEVERITIES, Check, Rule, Severity
 
@@ -74,7 +75,7 @@ class Ruleset:
     rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     priority: tuple[str, ...] = ()  # neutral names
     online: bool = False
-    appointment_times: str = "local"
+    appointment_times: m.Times = "local"
     reserved_holds_block: bool = True
     reserved_hold_minutes: int = 0  # 0: off
     expand_existing_finish: bool = False
@@ -108,10 +109,15 @@ class Ruleset:
         key = "online" if online else "offline"
         cached = self._runnable.get(key)
         if cached is None:
-            cached = tuple(r for r in self.rules
-                           if not r.notice and (online or not r.online_only))
+            cached = tuple(r for r in self.rules if r.subject == "booking"
+                           and not r.notice and (online or not r.online_only))
             self._runnable[key] = cached
         return cached
+
+    def subject_steps(self, subject: str) -> tuple[Step, ...]:
+        """The selected rules of a subject other than a booking, in table order."""
+        return tuple(Step(r, r.check, self.options_for(r), False, self.code_of(r))
+                     for r in self.rules if r.subject == subject and not r.notice)
 
     def steps(self, online: bool, present: frozenset[str], timeless: bool | None = None,
               uncovered: bool = False, errors_only: bool = False) -> tuple[Step, ...]:
@@ -188,7 +194,10 @@ def _read(path: Path, seen: Sequence[str] = ()) -> dict[str, Any]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise RulesetError(src, "no such ruleset file") from None
+        names = bundled_rulesets()
+        raise RulesetError(src, f"no such ruleset file; the bundled rulesets are named "
+                           f"without .toml, from any folder: {', '.join(names)}"
+                           f"{_suggest(path.stem, names)}") from None
     except tomllib.TOMLDecodeError as exc:
         raise RulesetError(src, f"not valid TOML: {exc}") from None
     unknown = set(data) - _TOP_KEYS
@@ -215,6 +224,12 @@ def _locate(name: str, relative_to: Path | None = None) -> Path:
         p = Path(name)
         if not p.is_absolute() and relative_to is not None and (relative_to / p).exists():
             return relative_to / p
+        bundled = rulesets_dir() / p.name
+        if (relative_to is not None and not p.exists() and p.name == name
+                and bundled.exists()):
+            # `extends = "phorest.toml"` in a copy of a bundled file, away from the
+            # bundled folder: the bundled parent it named (older bundled files said so).
+            return bundled
         return p
     path = rulesets_dir() / f"{name}.toml"
     if not path.exists():

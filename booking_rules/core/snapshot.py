@@ -20,7 +20,7 @@ from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from itertools import compress
 from operator import and_, not_
 
@@ -28,6 +28,8 @@ from .._time import EPOCH, UTC, local_date, to_micros, wall_to_utc
 from . import model as m
 from .appointments import AppointmentMap, AppointmentTable, Columns, micros_of_day
 from .index import IntervalIndex, RowIndexes, merge, subtract
+from .records import EMPTY as _NO_RECORDS
+from .records import Records
 
 _MADE_LIMIT = 100_000
 
@@ -61,6 +63,9 @@ class SnapshotParts:
         # Ids of rows that could not be read, by canonical list, with their place: a
         # booking naming one answers UNKNOWN rather than "unknown id".
         self.unreadable: dict[str, dict[str, str]] = {}
+        # What the writes beside bookings read (clients' versions, products, vouchers,
+        # purchases): ``core.records``.
+        self.records: Records = _NO_RECORDS
 
 
 def blocking(a: m.Appointment) -> bool:
@@ -180,6 +185,24 @@ class _OverlayMap(Mapping[str, m.Appointment]):
         return sum(1 for _ in self)
 
 
+def row_appointment(table: AppointmentTable, row: int, starts: array[int], ends: array[int],
+                    zone: tzinfo, finish: tuple[int, int] | None = None) -> m.Appointment:
+    """The canonical appointment of one table row, given the rows' instants
+    (``AppointmentTable.to_utc``); ``finish``: its finish block in epoch microseconds,
+    when a variant holds rows with their service's finish (``Snapshot.with_finish``)."""
+    t = table
+    start = EPOCH + timedelta(microseconds=starts[row])
+    return m.Appointment(
+        t.ids[row], start, EPOCH + timedelta(microseconds=ends[row]),
+        local_date(start, zone), t.client[row], t.staff[row], t.service[row],
+        t.version[row], t.state[row], bool(t.deleted[row]), bool(t.staff_request[row]),
+        t.source[row], t.room.get(row), t.machine.get(row), t.offer.get(row),
+        t.course_item.get(row),
+        finish=None if finish is None else (_instant(finish[0]), _instant(finish[1])),
+        client_course_id=t.client_course.get(row),
+        created_at=_at(t.created.get(row)))
+
+
 class Snapshot:
     """One branch's data, canonical and immutable, with its time indexes.
 
@@ -190,8 +213,8 @@ class Snapshot:
     """
 
     def __init__(self, branch: m.Branch, parts: SnapshotParts, source: str, *,
-                 appointment_times: str = "local", times_declared: bool = False,
-                 reread: Callable[[str], Snapshot] | None = None) -> None:
+                 appointment_times: m.Times = "local", times_declared: bool = False,
+                 reread: Callable[[m.Times], Snapshot] | None = None) -> None:
         """``reread``: the same source read under another appointment-time convention
         (the platform that read it knows how); ``with_times`` asks it."""
         self.source = source
@@ -216,6 +239,7 @@ class Snapshot:
         self.quarantined: tuple[m.Quarantined, ...] = tuple(parts.quarantined)
         self.unreadable: Mapping[str, Mapping[str, str]] = parts.unreadable
         self._quarantine = _QuarantineIndex(self.quarantined)
+        self.records = parts.records
         self._reread = reread
         self._table = parts.table
         self._starts, self._ends = parts.starts, parts.ends
@@ -245,8 +269,8 @@ class Snapshot:
                    offers: Iterable[m.SpecialOffer] = (), courses: Iterable[m.Course] = (),
                    course_items: Iterable[m.ClientCourseItem] = (),
                    clients: Iterable[m.Client] = (), coverage: m.Coverage | None = None,
-                   notices: Iterable[m.Notice] = (), source: str = "<parts>",
-                   absent: Iterable[str] = (),
+                   notices: Iterable[m.Notice] = (), records: Records | None = None,
+                   source: str = "<parts>", absent: Iterable[str] = (),
                    quarantined: Iterable[m.Quarantined] = ()) -> Snapshot:
         """A snapshot of canonical objects. Each appointment occupies its own
         ``[start, end)`` (RULES.md §2): a ``finish`` block is a schedule's, not a row's.
@@ -266,6 +290,7 @@ class Snapshot:
         parts.course_items = {c.id: c for c in course_items}
         parts.clients = {c.id: c for c in clients}
         parts.coverage = coverage or m.Coverage()
+        parts.records = records or _NO_RECORDS
         cols = Columns()
         for a in appointments:
             # The table holds wall clock; UTC wall clock is read back exactly (zone None).
@@ -301,20 +326,9 @@ class Snapshot:
             return made
         if len(self._made) >= _MADE_LIMIT:  # a bound, so a long audit cannot grow it
             self._made.clear()
-        t = self._table
-        start = EPOCH + timedelta(microseconds=self._starts[row])
         block = self._finish.get(row) if self._finish else None
-        made = self._made[row] = m.Appointment(
-            t.ids[row], start, EPOCH + timedelta(microseconds=self._ends[row]),
-            local_date(start, self.zone), t.client[row], t.staff[row], t.service[row],
-            t.version[row], t.state[row], bool(t.deleted[row]), bool(t.staff_request[row]),
-            t.source[row], t.room.get(row), t.machine.get(row), t.offer.get(row),
-            t.course_item.get(row),
-            finish=None if block is None else (
-                EPOCH + timedelta(microseconds=block[0]),
-                EPOCH + timedelta(microseconds=block[1])),
-            client_course_id=t.client_course.get(row),
-            created_at=_instant(t.created.get(row)))
+        made = self._made[row] = row_appointment(self._table, row, self._starts,
+                                                 self._ends, self.zone, block)
         return made
 
     # --- indexes, built once -----------------------------------------------------------
@@ -531,7 +545,7 @@ class Snapshot:
         """The first and last local date any roster slot of the snapshot covers."""
         return self._roster_range
 
-    def with_times(self, times: str) -> Snapshot:
+    def with_times(self, times: m.Times) -> Snapshot:
         """The same source read under another appointment-time convention, when the
         source does not declare its own (an overlay keeps its delta, whose instants are
         canonical already)."""
@@ -559,13 +573,15 @@ class Snapshot:
                 self._finish_variant = self._root().with_finish(expand).with_changes(
                     self._overlay.delta.upserts.values(), self._overlay.delta.removed)
             else:
-                self._finish_variant = self._expand()
+                self._finish_variant = self._expand(expand)
         return self._finish_variant
 
-    def _expand(self) -> Snapshot:
+    def _expand(self, expand: bool) -> Snapshot:
         t, services, staff = self._table, self.services, self.staff
         finish: dict[int, tuple[int, int]] = {}
         span_ends = array("q", self._ends)
+        if not expand:  # the plain variant of an expanded one (after with_records)
+            services = {}
         with_finish = {sid for sid, sv in services.items()
                        if sv.finish_duration or any(sv.user_finish_durations.values())}
         if with_finish:
@@ -580,8 +596,8 @@ class Snapshot:
                 finish[row] = (fs, fs + length * 60_000_000)
                 span_ends[row] = fs + length * 60_000_000
         out = copy.copy(self)
-        out.expanded, out._finish, out._span_ends = True, finish, span_ends
-        out._finish_variant = self  # the other variant of an expanded one is the plain one
+        out.expanded, out._finish, out._span_ends = expand, finish, span_ends
+        out._finish_variant = self  # the other variant of this one
         out._made = {}
         out.appointments = AppointmentMap(t, out._appointment, None)
         out._variants = {out.appointment_times: out}
@@ -609,6 +625,29 @@ class Snapshot:
         out._finish_variant = None
         return out
 
+    def with_records(self, records: Records,
+                     clients: Mapping[str, m.Client] | None = None) -> Snapshot:
+        """The same snapshot with other business records (and, given, another client
+        list): what a write about a client, a voucher or a purchase changes, or a
+        client's own log adds. Its appointments, overlay included, are untouched."""
+        base = self._root()
+        root = copy.copy(base)
+        root.records = records
+        if clients is not None:
+            root.clients = dict(clients)
+        root._base_snapshot = root
+        root._overlay = None
+        root._variants = {root.appointment_times: root}
+        root._finish_variant = None  # built again, with these records
+        reread = base._reread
+        if reread is not None:
+            # Another convention's read of the source, with the same records.
+            root._reread = lambda times: reread(times).with_records(records, clients)
+        if self._overlay is None:
+            return root
+        return root.with_changes(self._overlay.delta.upserts.values(),
+                                 self._overlay.delta.removed)
+
     @property
     def delta(self) -> Delta:
         """What this snapshot changes of the one it was built from (empty for a base)."""
@@ -624,8 +663,12 @@ class Snapshot:
                 f"{len(self.staff)} staff)")
 
 
-def _instant(micros: int | None) -> datetime | None:
-    return None if micros is None else EPOCH + timedelta(microseconds=micros)
+def _instant(micros: int) -> datetime:
+    return EPOCH + timedelta(microseconds=micros)
+
+
+def _at(micros: int | None) -> datetime | None:
+    return None if micros is None else _instant(micros)
 
 
 class _QuarantineIndex:

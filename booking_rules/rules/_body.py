@@ -17,7 +17,7 @@ def body_sent(ctx: Context, name: str) -> bool:
     """Whether the body itself names this schedule field. A createBooking schedule states
     each id it uses; an update inherits the ones it leaves out (and always the special
     offer and course item) from the appointment it moves."""
-    if ctx.request.kind != "updateAppointment":
+    if ctx.request.kind != "update":
         return True
     return name in _UPDATE_ID_FIELDS and ctx.request.raw.get(name) is not None
 

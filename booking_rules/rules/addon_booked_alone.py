@@ -50,7 +50,7 @@ from ._body import field_at
 def check(item: Item, ctx: Context) -> Iterator[Finding]:
     service = item.service
     req = ctx.request
-    if service is None or not service.addon_only or req.kind == "updateAppointment":
+    if service is None or not service.addon_only or req.kind == "update":
         return
     services = ctx.snapshot.services
     s = item.schedule

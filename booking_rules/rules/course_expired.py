@@ -57,7 +57,7 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
         return
     # An update inherits the course item of the appointment it moves: the appointment (if
     # its course is archived) or its new date (if past the expiry) is at fault.
-    create = ctx.request.kind == "createBooking"
+    create = ctx.request.kind == "create"
     where = field_at(item, "clientCourseItemId")
     evidence = {"clientCourseItemId": cci.id, "clientCourseId": cci.client_course_id,
                 "expiryDate": cci.expiry_date.isoformat() if cci.expiry_date else None,
@@ -84,4 +84,5 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
 
 
 RULE = Rule(check=check, doc=__doc__ or "", module=__name__,
+            alternatives=frozenset({"same-staff-other-time"}),
             severity="error", needs=frozenset(), silent_unless=frozenset({"course"}))

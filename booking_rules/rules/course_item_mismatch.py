@@ -48,7 +48,7 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
     cci = ctx.snapshot.course_items.get(s.course_item_id or "")
     if cci is None:
         return
-    create = ctx.request.kind == "createBooking"
+    create = ctx.request.kind == "create"
     # An update inherits the course item of the appointment it moves: the client or
     # service it sends is at fault.
     where = field_at(item, "clientCourseItemId")

@@ -51,7 +51,7 @@ from ._body import field_at
 def check(item: Item, ctx: Context) -> Iterator[Finding | Unknown]:
     s = item.schedule
     cci = ctx.snapshot.course_items.get(s.course_item_id or "")
-    if cci is None or ctx.request.kind == "updateAppointment":
+    if cci is None or ctx.request.kind == "update":
         return
     where = field_at(item, "clientCourseItemId")
     if cci.remaining_units is None:

@@ -63,7 +63,7 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
     source = (f"{ctx.staff_name(s.staff_id)}'s own duration (userDurations)" if own
               else "the service's duration")
     where = field_at(item, "endTime")
-    if ctx.request.kind == "updateAppointment":  # a wall-clock pair, as the body reads
+    if ctx.request.kind == "update":  # a wall-clock pair, as the body reads
         zone = UTC if ctx.snapshot.appointment_times == "utc" else ctx.zone
         send = f"{to_local(expected, zone):%H:%M:%S}"
     else:
@@ -82,5 +82,6 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
 
 
 RULE = Rule(check=check, doc=__doc__ or "",
+            alternatives=frozenset({"same-staff-other-time", "same-time-other-staff"}),
             module=__name__, severity="warning", needs=frozenset({"service", "staff"}),
             silent_unless=frozenset({"end"}))

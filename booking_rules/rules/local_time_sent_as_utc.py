@@ -58,7 +58,7 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
     s = item.schedule
     wall = s.start_wall
     staff_id = s.staff_id
-    if ctx.request.kind != "createBooking" or wall is None or staff_id is None:
+    if ctx.request.kind != "create" or wall is None or staff_id is None:
         return
     if wall != item.start.replace(tzinfo=None):
         return  # sent with a non-zero offset: not read as UTC
@@ -92,5 +92,6 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
 
 
 RULE = Rule(check=check, doc=__doc__ or "",
+            alternatives=frozenset({"same-staff-other-time", "same-time-other-staff"}),
             module=__name__, severity="warning", needs=frozenset({"staff", "time"}),
             lists=frozenset({"roster"}))

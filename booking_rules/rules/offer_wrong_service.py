@@ -55,7 +55,7 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
         return
     covered = sorted(offer.service_ids)
     # An update inherits the offer of the appointment it moves: its serviceId is at fault.
-    where = (field_at(item, "specialOfferId") if ctx.request.kind == "createBooking"
+    where = (field_at(item, "specialOfferId") if ctx.request.kind == "create"
              else "serviceId")
     yield Finding(
         f"The {offer_label(offer)} covers only "
@@ -70,6 +70,7 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
 
 
 RULE = Rule(check=check, doc=__doc__ or "",
+            alternatives=frozenset({"without-special-offer"}),
             module=__name__, severity="error", needs=frozenset(),
             silent_unless=frozenset({"offer"}), timeless=True,
             lists=frozenset({"offers"}))

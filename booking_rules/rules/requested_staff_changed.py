@@ -41,7 +41,7 @@ from ..core.rule import Finding, Rule
 
 def check(item: Item, ctx: Context) -> Iterator[Finding]:
     existing = item.existing
-    if ctx.request.kind != "updateAppointment" or existing is None:
+    if ctx.request.kind != "update" or existing is None:
         return
     new_staff = item.schedule.staff_id
     # No staff member named is STAFF_MISSING's finding, not a move to another one.
@@ -57,5 +57,6 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
 
 
 RULE = Rule(check=check, doc=__doc__ or "", module=__name__, needs=frozenset(),
+            alternatives=frozenset({"same-time-other-staff"}),
             silent_unless=frozenset({"update"}), timeless=True,
             lists=frozenset({"appointments"}))

@@ -48,7 +48,7 @@ from ..core.rule import Finding, Rule, Unknown
 def check(item: Item, ctx: Context) -> Iterator[Finding | Unknown]:
     req = ctx.request
     existing = item.existing
-    if req.kind != "updateAppointment" or existing is None:
+    if req.kind != "update" or existing is None:
         return
     if existing.version is None:
         yield Unknown(f"The snapshot holds appointment {existing.id} without a version, so "

@@ -54,7 +54,7 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
     if not known:
         return
     named: list[tuple[str | None, str]] = []  # (client id, where the body names it)
-    if req.kind == "updateAppointment":
+    if req.kind == "update":
         if body_sent(ctx, "clientId"):
             named.append((s.client_id, "clientId"))
     else:

@@ -87,7 +87,7 @@ _OPTIONAL = frozenset({"roomId", "machineId", "specialOfferId", "clientCourseIte
 def check(item: Item, ctx: Context) -> Iterator[Finding | Unknown]:
     snap = ctx.snapshot
     req = ctx.request
-    if req.kind == "updateAppointment" and item.existing is None:
+    if req.kind == "update" and item.existing is None:
         if "appointments" in snap.absent:
             yield _absent(snap, "appointments", "appointment", req.appointment_id or "",
                           "appointmentId")
@@ -167,4 +167,5 @@ def _finding(name: str, value: str, where: str, known: Collection[str]) -> Findi
 
 
 RULE = Rule(check=check, doc=__doc__ or "", module=__name__,
+            alternatives=frozenset({"other-room", "other-machine", "without-special-offer"}),
             severity="error", needs=frozenset(), may_be_unknown=True, timeless=True)

@@ -59,7 +59,10 @@ CANONICAL: dict[str, str] = {
     "machines": "machines", "specialOffers": "offers", "courses": "courses",
     "clientCourses": "course_items", "clients": "clients",
 }
-KNOWN_TOP = frozenset({*LIST_KEYS, "branch", "branchId", "conventions", "coverage"})
+# The business records beside bookings (read by ``writes``: products, vouchers, purchases)
+# are known keys too.
+KNOWN_TOP = frozenset({*LIST_KEYS, "branch", "branchId", "conventions", "coverage",
+                       "products", "vouchers", "purchases"})
 _WEEKDAYS = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
 # Quarantined rows listed one notice each up to this many; the rest are counted in one.
 _LISTED = 20

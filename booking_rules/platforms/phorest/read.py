@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from ..._errors import InputError
 from ..._time import (
@@ -24,7 +24,7 @@ from ..._time import (
     wall_to_utc,
 )
 from ...core import model as m
-from .common import Audit, join, validate
+from .common import Audit, join, page_items, validate
 from .document import read_snapshot_doc, split_snapshot_json
 from .history import AppointmentRow, table_from_json, table_from_value
 from .wire import (
@@ -33,16 +33,38 @@ from .wire import (
     CreateBookingIn,
     ServiceScheduleIn,
     UpdateAppointmentIn,
+    Wire,
 )
 
-__all__ = ["APPOINTMENT_UNUSED", "AppointmentIn", "AppointmentRow", "infer_kind", "join",
-           "read_create_booking", "read_snapshot_doc", "read_update_appointment",
-           "split_snapshot_json", "table_from_json", "table_from_value"]
+__all__ = [
+    "APPOINTMENT_UNUSED",
+    "AppointmentIn",
+    "AppointmentRow",
+    "PhorestKind",
+    "infer_kind",
+    "join",
+    "read_create_booking",
+    "read_snapshot_doc",
+    "read_update_appointment",
+    "split_snapshot_json",
+    "table_from_json",
+    "table_from_value",
+    "validate",
+]
 
 _FATE = "it was kept and sent as is, but not checked"
 
+# Names other modules import from here (the sandbox, writes, trim): kept while they move.
+_page_items = page_items
+_Wire = Wire
+_table_from_value = table_from_value
 
-def infer_kind(body: Mapping[str, Any]) -> m.Kind | None:
+
+PhorestKind = Literal["createBooking", "updateAppointment"]
+
+
+def infer_kind(body: Mapping[str, Any]) -> PhorestKind | None:
+    """Which Phorest write a bare body is, where its fields say so unambiguously."""
     if "clientAppointmentSchedules" in body or "schedules" in body:
         return "createBooking"
     if "appointmentId" in body and ("appointmentDate" in body or "startTime" in body):
@@ -113,7 +135,7 @@ def read_create_booking(
                 room_id=ss.roomId, machine_id=ss.machineId, offer_id=offer,
                 course_item_id=ss.clientCourseItemId, staff_request=ss.staffRequest,
                 start_naive=naive, start_wall=wall, offer_group=group))
-    return m.Request("createBooking", tuple(schedules), b.clientId, b.bookingStatus,
+    return m.Request("create", tuple(schedules), b.clientId, b.bookingStatus,
                      notices=tuple(notices), raw=body if isinstance(body, dict) else {})
 
 
@@ -161,6 +183,6 @@ def read_update_appointment(
         offer_id=ex.offer_id if ex else None,
         course_item_id=ex.course_item_id if ex else None,
         staff_request=ex.staff_request if ex else False)
-    return m.Request("updateAppointment", (schedule,), schedule.client_id, "ACTIVE",
+    return m.Request("update", (schedule,), schedule.client_id, "ACTIVE",
                      appointment_id=u.appointmentId, version=u.version,
                      notices=tuple(notices), raw=body if isinstance(body, dict) else {})

@@ -332,6 +332,15 @@ UNUSED: dict[type[Wire], frozenset[str]] = {
 }
 
 
+# Phorest's resources carry an optimistic-lock ``version`` and their ``createdAt`` /
+# ``updatedAt`` stamps (a sync, and the sandbox, keep them): known on every snapshot row.
+_STAMPS = frozenset({"version", "createdAt", "updatedAt"})
+_REQUESTS = (ServiceScheduleIn, ClientAppointmentScheduleIn, CreateBookingIn,
+             UpdateAppointmentIn, CoverageIn, ConventionsIn)
+UNUSED.update({model: names | _STAMPS for model, names in UNUSED.items()
+               if model not in _REQUESTS})
+
+
 def field_names(model: type[Wire]) -> frozenset[str]:
     """The names a payload uses for ``model``'s fields (their aliases)."""
     return frozenset(f.alias or name for name, f in model.model_fields.items())
