@@ -50,6 +50,7 @@ class SnapshotParts:
         self.courses: dict[str, m.Course] = {}
         self.course_items: dict[str, m.ClientCourseItem] = {}
         self.clients: dict[str, m.Client] = {}
+        self.products: dict[str, m.Product] = {}
         self.coverage = m.Coverage()
 
 
@@ -206,6 +207,7 @@ class Snapshot:
         self.courses = parts.courses
         self.course_items = parts.course_items
         self.clients = parts.clients
+        self.products = parts.products
         self.coverage = parts.coverage
         self._reread = reread
         self._table = parts.table
@@ -228,7 +230,8 @@ class Snapshot:
                    offers: Iterable[m.SpecialOffer] = (), courses: Iterable[m.Course] = (),
                    course_items: Iterable[m.ClientCourseItem] = (),
                    clients: Iterable[m.Client] = (), coverage: m.Coverage | None = None,
-                   notices: Iterable[m.Notice] = (), source: str = "<parts>") -> Snapshot:
+                   notices: Iterable[m.Notice] = (), source: str = "<parts>",
+                   products: Iterable[m.Product] = ()) -> Snapshot:
         """A snapshot of canonical objects. Each appointment occupies its own
         ``[start, end)`` (RULES.md §2): a ``finish`` block is a schedule's, not a row's."""
         parts = SnapshotParts()
@@ -243,6 +246,7 @@ class Snapshot:
         parts.courses = {c.id: c for c in courses}
         parts.course_items = {c.id: c for c in course_items}
         parts.clients = {c.id: c for c in clients}
+        parts.products = {p.id: p for p in products}
         parts.coverage = coverage or m.Coverage()
         cols = Columns()
         for a in appointments:

@@ -1,0 +1,54 @@
+"""PatientNow Essentials (PNE, the Envision API) and its read-mostly subset VISH:
+everything the core must not know about them.
+
+- ``assumed``: the shapes PNE has not published (the location's zone, employee work
+  schedules and qualified services, appointment status), each marked ASSUMED, in one
+  module (docs/pne.md, "Assumed shapes");
+- ``read``: the wire models (pydantic, PascalCase) of a PNE snapshot, its ``Page``/``Rows``
+  pages, and the reading into canonical parts;
+- ``load``: snapshot documents from a file or a dict;
+- ``requests``: ``POST /appointments`` and ``POST /orders`` bodies made canonical;
+- ``codes``: PNE's code for every rule it runs (PNE publishes none: all are the engine's);
+- ``slots``: ``find_slots`` in ``ShowAvailable``'s shape;
+- ``errors``, ``advice``: PNE's answers read (status first, no codes) and explained;
+- ``vish``: the same platform in the VISH mode, which refuses every appointment write.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from ...core.engine import run
+from ...core.report import Report
+from ...core.ruleset import Ruleset, resolve_ruleset
+from ...core.snapshot import Snapshot
+from .codes import TABLE
+from .load import load_snapshot
+from .read import read_document
+from .requests import KINDS, infer_kind, parse_request
+
+__all__ = ["DEFAULT_RULESET", "KINDS", "TABLE", "check", "infer_kind", "load_snapshot",
+           "parse_request", "read_document", "ruleset"]
+
+DEFAULT_RULESET = "pne"
+NAME = "pne"
+
+
+def ruleset(ruleset: str | Path | Ruleset = DEFAULT_RULESET) -> Ruleset:
+    """A ruleset by bundled name or path, naming rules by PNE's codes."""
+    return resolve_ruleset(ruleset, TABLE)
+
+
+def check(snapshot: Snapshot, request: object, *, now: datetime, online: bool = False,
+          ruleset: str | Path | Ruleset = DEFAULT_RULESET, source: str = "<request>",
+          kind: str | None = None, vish: bool = False) -> Report:
+    """Every reason PNE would refuse, or should not be sent, ``request`` (a
+    ``POST /appointments`` or ``POST /orders`` body, ``{"kind", "body"}`` or a canonical
+    Request), checked against ``snapshot`` at ``now``. ``vish``: the VISH subset, which
+    refuses every appointment write."""
+    if now.tzinfo is None:
+        raise ValueError("now must be an aware datetime (it is always an input)")
+    rs = resolve_ruleset(ruleset, TABLE)
+    req = parse_request(request, snapshot, source, kind, vish=vish)
+    return run(snapshot, req, now=now, online=online or rs.online, rs=rs)
