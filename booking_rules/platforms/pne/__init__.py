@@ -28,11 +28,24 @@ from .load import load_snapshot
 from .read import read_document
 from .requests import KINDS, infer_kind, parse_request
 
-__all__ = ["DEFAULT_RULESET", "KINDS", "TABLE", "check", "infer_kind", "load_snapshot",
-           "parse_request", "read_document", "ruleset"]
+__all__ = ["DEFAULT_RULESET", "DOCS_NOTE", "KINDS", "TABLE", "check", "infer_kind",
+           "load_snapshot", "parse_request", "read_document", "ruleset"]
 
 DEFAULT_RULESET = "pne"
 NAME = "pne"
+# Where the examples of PNE's rule pages run (``booking-rules rules --platform pne``).
+DOCS_NOTE = (
+    "PatientNow Essentials publishes no error codes, so every code here is the engine's "
+    "own (docs/pne.md). The examples of the rules only PNE runs are checked against the "
+    "example location (`docs/examples/pne_location.json`, Lakeside Med Spa, Chicago) at "
+    "now = 2025-09-01T12:00:00Z by the test suite. The booking rules PNE shares with "
+    "Phorest (`EMPLOYEE_*`, `CUSTOMER_ALREADY_BOOKED`, `UNKNOWN_ID`, `UNKNOWN_CUSTOMER`, "
+    "`INACTIVE_*`, `START_IN_PAST`, the local-time and input notices) keep their neutral "
+    "docstring, written with Phorest's field names and checked against the Phorest example "
+    "salon: at a PNE location staffId is `EmployeeId`, clientId `CustomerId`, serviceId "
+    "`ServiceId`, a staff member's roster its `WorkSchedule`, and disqualification the "
+    "services missing from its `QualifiedServices`; `docs/examples/pne/` holds PNE requests "
+    "that fail and pass each of them.")
 
 
 def ruleset(ruleset: str | Path | Ruleset = DEFAULT_RULESET) -> Ruleset:
