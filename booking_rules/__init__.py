@@ -49,18 +49,25 @@ __all__ = [
 
 
 def check(snapshot: Snapshot, request: Any, *, now: datetime, online: bool = False,
-          ruleset: str | Path | Ruleset = "phorest", kind: str | None = None,
+          ruleset: str | Path | Ruleset | None = None, kind: str | None = None,
           platform: str = "phorest") -> Report:
     """Every reason the platform would refuse ``request``, checked against ``snapshot``.
 
-    ``request`` is a createBooking or updateAppointment body, or ``{"kind", "body"}``.
-    ``now`` is the instant the check runs at (aware); it is never read from the clock.
+    ``request`` is a createBooking or updateAppointment body, or ``{"kind", "body"}``
+    (PNE: a ``POST /appointments`` or ``POST /orders`` body). ``now`` is the instant the
+    check runs at (aware); it is never read from the clock. ``ruleset``: the platform's
+    default (``phorest``, ``pne``) when not given.
     """
     from .platforms import get
 
-    found: Report = get(platform).check(snapshot, request, now=now, online=online,
-                                        ruleset=ruleset, kind=kind)
+    module = get(platform)
+    found: Report = module.check(snapshot, request, now=now, online=online,
+                                 ruleset=ruleset or _default_ruleset(module), kind=kind)
     return found
+
+
+def _default_ruleset(module: Any) -> str:
+    return str(getattr(module, "DEFAULT_RULESET", "phorest"))
 
 
 def load_ruleset(name_or_path: str | Path, *, platform: str = "phorest") -> Ruleset:
@@ -75,20 +82,28 @@ def load_ruleset(name_or_path: str | Path, *, platform: str = "phorest") -> Rule
 def find_slots(snapshot: Snapshot, service_ids: Sequence[str], *, start: datetime,
                end: datetime, staff_id: str | None = None, client_id: str | None = None,
                online: bool = False, step_minutes: int | None = None, now: datetime,
-               ruleset: str | Path | Ruleset = "phorest",
+               ruleset: str | Path | Ruleset | None = None,
                max_slots_per_day: int | None = None, platform: str = "phorest") -> list[Slot]:
     """Every start on the grid in ``[start, end)`` that ``check`` would pass, per staff.
 
-    Sound and complete against ``check``: the same rules decide every slot.
+    Sound and complete against ``check``: the same rules decide every slot. On PNE, only
+    the starts a ``StartDate`` can say (``platforms.pne.slots.bookable``); VISH has none.
     """
     from ._slots import find_slots as _find
     from .core.ruleset import resolve_ruleset
-    from .platforms import table
+    from .platforms import get, table
 
-    return _find(snapshot, service_ids, start=start, end=end, staff_id=staff_id,
-                 client_id=client_id, online=online, step_minutes=step_minutes, now=now,
-                 ruleset=resolve_ruleset(ruleset, table(platform)),
-                 max_slots_per_day=max_slots_per_day)
+    module = get(platform)
+    refuse = getattr(module, "refuse_slots", None)
+    if refuse is not None:
+        refuse()
+    found = _find(snapshot, service_ids, start=start, end=end, staff_id=staff_id,
+                  client_id=client_id, online=online, step_minutes=step_minutes, now=now,
+                  ruleset=resolve_ruleset(ruleset or _default_ruleset(module),
+                                          table(platform)),
+                  max_slots_per_day=max_slots_per_day)
+    keep = getattr(module, "bookable", None)
+    return found if keep is None else [s for s in found if keep(snapshot, s)]
 
 
 def registry(platform: str = "phorest") -> dict[str, Rule]:

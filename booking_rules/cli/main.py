@@ -51,32 +51,56 @@ def parse_now(text: str | None) -> datetime:
     return instant
 
 
-def _cmd_check(args: argparse.Namespace) -> int:
-    from .. import load_snapshot
-    from ..platforms.phorest import check as run
+def _platform(args: argparse.Namespace) -> str:
+    """``--platform``, or the platform the snapshot is for (PNE: a top-level Company)."""
+    from ..platforms import infer
 
-    snapshot = load_snapshot(args.snapshot)
+    given: str | None = getattr(args, "platform", None)
+    snapshot = getattr(args, "snapshot", None)
+    return given or (infer(snapshot) if snapshot else "phorest")
+
+
+def _ruleset(args: argparse.Namespace, platform: str) -> str:
+    if args.ruleset:
+        return str(args.ruleset)
+    if platform != "phorest":
+        return "pne"
+    return "phorest-online" if args.online else "phorest"
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from ..platforms import get
+
+    platform = _platform(args)
+    module = get(platform)
+    snapshot = module.load_snapshot(args.snapshot)
     request = read_json(args.request)
-    ruleset = args.ruleset or ("phorest-online" if args.online else "phorest")
-    report = run(snapshot, request, now=parse_now(args.now), online=args.online,
-                 ruleset=ruleset, source=args.request, kind=args.kind)
+    ruleset = _ruleset(args, platform)
+    report = module.check(snapshot, request, now=parse_now(args.now), online=args.online,
+                          ruleset=ruleset, source=args.request, kind=args.kind)
     sys.stdout.write(report.to_json() + "\n" if args.format == "json" else report.to_text())
     return EXIT[report.verdict]
 
 
 def _cmd_slots(args: argparse.Namespace) -> int:
-    from .. import find_slots, load_snapshot
+    from .. import find_slots
     from .._slots import slots_to_json, slots_to_phorest, slots_to_text
+    from ..platforms import get
 
-    snapshot = load_snapshot(args.snapshot)
-    ruleset = args.ruleset or ("phorest-online" if args.online else "phorest")
+    platform = _platform(args)
+    snapshot = get(platform).load_snapshot(args.snapshot)
+    ruleset = _ruleset(args, platform)
     start = parse_when("--from", args.from_)
     end = parse_when("--to", args.to)
     slots = find_slots(snapshot, args.service, start=start, end=end, staff_id=args.staff,
                        client_id=args.client, online=args.online, step_minutes=args.step,
                        now=parse_now(args.now), ruleset=ruleset,
-                       max_slots_per_day=args.max_per_day)
-    if args.format == "json":
+                       max_slots_per_day=args.max_per_day, platform=platform)
+    if args.format == "pne":
+        from ..platforms.pne import slots_to_pne
+
+        print(json.dumps(slots_to_pne(slots, snapshot), indent=2))
+    elif args.format == "json":
         print(json.dumps(slots_to_json(slots), indent=2))
     elif args.format == "phorest":
         print(json.dumps(slots_to_phorest(slots, args.client), indent=2))
@@ -89,6 +113,9 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     from .. import load_snapshot
     from ..explain import explain, explain_corpus, load_error
 
+    platform = _platform(args)
+    if platform != "phorest":
+        return _explain_pne(args, platform)
     ruleset = args.ruleset or ("phorest-online" if args.online else "phorest")
     if args.corpus:
         # Each entry's own `now` wins; --now only when given (never the clock here).
@@ -104,6 +131,23 @@ def _cmd_explain(args: argparse.Namespace) -> int:
                      load_snapshot(args.snapshot), status=args.status,
                      now=parse_now(args.now), online=args.online, ruleset=ruleset,
                      request_source=args.request)
+    sys.stdout.write(result.to_json() + "\n" if args.format == "json" else result.to_text())
+    return 0
+
+
+def _explain_pne(args: argparse.Namespace, platform: str) -> int:
+    from ..platforms import get
+    from ..platforms.pne.explain import explain_pne, read_error
+
+    missing = [f for f in ("snapshot", "request", "error") if not getattr(args, f)]
+    if args.corpus or missing:
+        raise InputError("explain", "", "--snapshot, --request and --error (a corpus is "
+                         "Phorest's only)")
+    module = get(platform)
+    result = explain_pne(read_error(args.error), read_json(args.request),
+                         module.load_snapshot(args.snapshot), status=args.status,
+                         now=parse_now(args.now), ruleset=_ruleset(args, platform),
+                         vish=platform == "vish", request_source=args.request)
     sys.stdout.write(result.to_json() + "\n" if args.format == "json" else result.to_text())
     return 0
 
@@ -124,15 +168,18 @@ def parse_when(flag: str, text: str) -> datetime:
 
 def _cmd_rules(args: argparse.Namespace) -> int:
     from .._docs import render_rule, stale_docs, write_docs
-    from ..platforms.phorest import TABLE
+    from ..platforms import get
 
+    module = get(args.platform or "phorest")
+    TABLE = module.TABLE
+    note = getattr(module, "DOCS_NOTE", None)
     registry = TABLE.by_code()
     if args.write_docs:
-        written = write_docs(Path(args.write_docs), TABLE)
+        written = write_docs(Path(args.write_docs), TABLE, note)
         print(f"wrote {len(written)} pages to {args.write_docs}")
         return 0
     if args.check_docs:
-        stale = stale_docs(Path(args.check_docs), TABLE)
+        stale = stale_docs(Path(args.check_docs), TABLE, note)
         if stale:
             print(f"stale rule pages in {args.check_docs}: {', '.join(stale)}; run "
                   f"`booking-rules rules --write-docs {args.check_docs}`", file=sys.stderr)
@@ -151,9 +198,18 @@ def _cmd_rules(args: argparse.Namespace) -> int:
         return 0
     width = max(len(c) for c in registry)
     for code, rule in registry.items():
-        kind = "phorest" if TABLE.is_api(rule) else ("notice " if rule.notice else "engine ")
+        kind = TABLE.platform if TABLE.is_api(rule) else ("notice " if rule.notice else "engine ")
         print(f"{code:<{width}}  {kind}  {rule.severity:<7}  {rule.summary}")
     return 0
+
+
+def _platform_flag(p: argparse.ArgumentParser) -> None:
+    from ..platforms import NAMES
+
+    p.add_argument("--platform", choices=list(NAMES),
+                   help="the booking API (default: inferred from the snapshot; a document "
+                   "with a top-level Company is PNE's, else Phorest's). vish: PNE's "
+                   "read-mostly subset, which refuses every appointment write")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -171,9 +227,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="an online booking (default ruleset becomes phorest-online)")
     p.add_argument("--ruleset", help="a bundled ruleset name or a TOML path "
                    "(default: phorest)")
-    p.add_argument("--kind", choices=["createBooking", "updateAppointment"],
-                   help="the request kind, when the body alone does not say")
+    p.add_argument("--kind", choices=["createBooking", "updateAppointment", "appointment",
+                                      "order"],
+                   help="the request kind, when the body alone does not say (PNE: "
+                   "appointment or order)")
     p.add_argument("--format", choices=["text", "json"], default="text")
+    _platform_flag(p)
     p.set_defaults(func=_cmd_check)
 
     p = sub.add_parser("slots", help="the times that would pass, by the same rules")
@@ -190,7 +249,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--online", action="store_true",
                    help="online booking (default ruleset becomes phorest-online)")
     p.add_argument("--ruleset", help="a bundled ruleset name or a TOML path")
-    p.add_argument("--format", choices=["text", "json", "phorest"], default="text")
+    p.add_argument("--format", choices=["text", "json", "phorest", "pne"], default="text",
+                   help="pne: ShowAvailable's shape")
+    _platform_flag(p)
     p.set_defaults(func=_cmd_slots)
 
     p = sub.add_parser("explain", help="explain a Phorest error and offer what would pass")
@@ -205,6 +266,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--online", action="store_true", help="the request was an online booking")
     p.add_argument("--ruleset", help="a bundled ruleset name or a TOML path")
     p.add_argument("--format", choices=["text", "json"], default="text")
+    _platform_flag(p)
     p.set_defaults(func=_cmd_explain)
 
     p = sub.add_parser(
@@ -220,12 +282,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--now", help="fix the sandbox clock at this instant (default: the "
                    "real clock)")
     p.add_argument("--config", help="a TOML file of sandbox settings (docs/sandbox.md)")
+    p.add_argument("--apikey", help="PNE: the gateway key the sandbox expects (default "
+                   "printed at start)")
+    _platform_flag(p)
     p.set_defaults(func=_cmd_sandbox)
 
     p = sub.add_parser("rules", help="print the rule reference")
     p.add_argument("code", nargs="?", help="one rule code")
     p.add_argument("--write-docs", metavar="DIR", help="write docs/rules pages")
     p.add_argument("--check-docs", metavar="DIR", help="exit 1 when DIR's pages are stale")
+    _platform_flag(p)
     p.set_defaults(func=_cmd_rules)
     return parser
 

@@ -27,9 +27,11 @@ from .codes import TABLE
 from .load import load_snapshot
 from .read import read_document
 from .requests import KINDS, infer_kind, parse_request
+from .slots import body_for, bookable, show_available, slots_to_pne
 
-__all__ = ["DEFAULT_RULESET", "DOCS_NOTE", "KINDS", "TABLE", "check", "infer_kind",
-           "load_snapshot", "parse_request", "read_document", "ruleset"]
+__all__ = ["DEFAULT_RULESET", "DOCS_NOTE", "KINDS", "TABLE", "body_for", "bookable",
+           "check", "infer_kind", "load_snapshot", "parse_request", "read_document",
+           "ruleset", "show_available", "slots_to_pne"]
 
 DEFAULT_RULESET = "pne"
 NAME = "pne"

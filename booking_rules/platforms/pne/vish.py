@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+from ..._errors import InputError
 from ...core import model as m
 from ...core.report import Report
 from ...core.ruleset import Ruleset
@@ -22,7 +23,7 @@ from .load import load_snapshot
 from .requests import KINDS, VISH_NOTE
 
 __all__ = ["DEFAULT_RULESET", "KINDS", "NAME", "TABLE", "VISH_NOTE", "check",
-           "load_snapshot", "parse_request"]
+           "load_snapshot", "parse_request", "refuse_slots"]
 
 DEFAULT_RULESET = "pne"
 NAME = "vish"
@@ -39,3 +40,8 @@ def check(snapshot: Snapshot, request: object, *, now: datetime, online: bool = 
     """PNE's check in VISH mode: an appointment write is refused (``VISH_READ_ONLY``)."""
     return _check(snapshot, request, now=now, online=online, ruleset=ruleset,
                   source=source, kind=kind, vish=True)
+
+
+def refuse_slots() -> None:
+    """VISH has no ``ShowAvailable`` and cannot book: a slot search is refused."""
+    raise InputError("slots", "", f"PatientNow Essentials ({VISH_NOTE})", "VISH")
