@@ -23,15 +23,17 @@ from ...core.engine import run
 from ...core.report import Report
 from ...core.ruleset import Ruleset, resolve_ruleset
 from ...core.snapshot import Snapshot
+from .assumed import CANCELLED_STATUSES
 from .codes import TABLE
 from .load import load_snapshot
-from .read import read_document
-from .requests import KINDS, infer_kind, parse_request
+from .read import read_appointments, read_document, read_wall
+from .requests import APPOINTMENT_FIELDS, KINDS, VISH_NOTE, infer_kind, parse_request
 from .slots import body_for, bookable, show_available, slots_to_pne
 
-__all__ = ["DEFAULT_RULESET", "DOCS_NOTE", "KINDS", "TABLE", "body_for", "bookable",
-           "check", "infer_kind", "load_snapshot", "parse_request", "read_document",
-           "ruleset", "show_available", "slots_to_pne"]
+__all__ = ["APPOINTMENT_FIELDS", "CANCELLED_STATUSES", "DEFAULT_RULESET", "DOCS_NOTE",
+           "KINDS", "TABLE", "VISH_NOTE", "body_for", "bookable", "check", "infer_kind",
+           "load_snapshot", "parse_request", "read_appointments", "read_document",
+           "read_wall", "ruleset", "show_available", "slots_to_pne"]
 
 DEFAULT_RULESET = "pne"
 NAME = "pne"

@@ -450,3 +450,13 @@ def _coverage(doc: Mapping[str, Any], zone: Any, source: str) -> m.Coverage:
                              "as 2025-09-01T12:00:00Z", cov.FetchedAt)
         fetched = parsed.astimezone(UTC)
     return m.Coverage(day(cov.From, "From", False), day(cov.To, "To", True), fetched)
+
+
+def read_appointments(rows: Sequence[object], snapshot: Snapshot,
+                      source: str = "<appointments>") -> list[m.Appointment]:
+    """PNE appointment rows made canonical the way ``snapshot`` read its own (its zone
+    and services): what an overlay (``Snapshot.with_changes``) takes from a write."""
+    notices: list[m.Notice] = []
+    return [_appointment(validate(AppointmentIn, row, source, f"[{i}]"), False,
+                         snapshot.services, snapshot.zone, source, f"[{i}]", notices)
+            for i, row in enumerate(rows)]
