@@ -56,13 +56,18 @@ from ..core.report import Report
 from ..core.ruleset import Ruleset
 from ..core.snapshot import Snapshot
 from ..platforms.phorest.codes import API_CODES as PHOREST_CODES
+from .pne import now_for_pne, pne_appointments, pne_locations, pne_orders
 
 __all__ = [
     "DEFAULT_ZONES",
     "WALK_IN",
     "Scenario",
     "now_for",
+    "now_for_pne",
     "passing_requests",
+    "pne_appointments",
+    "pne_locations",
+    "pne_orders",
     "requests",
     "snapshots",
     "violations",
