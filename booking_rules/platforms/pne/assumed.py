@@ -47,7 +47,7 @@ Id = Annotated[str, Field(min_length=1)]
 
 
 class _Assumed(BaseModel):
-    model_config = ConfigDict(extra="allow", frozen=True)
+    model_config = ConfigDict(extra="allow", frozen=True, strict=True)
 
 
 class CompanyAssumed(_Assumed):

@@ -46,7 +46,7 @@ Id = Annotated[str, Field(min_length=1)]
 
 class _Wire(BaseModel):
     # Unknown fields are kept (model_extra), never guessed away.
-    model_config = ConfigDict(extra="allow", frozen=True)
+    model_config = ConfigDict(extra="allow", frozen=True, strict=True)
 
 
 # --- snapshot wire shapes --------------------------------------------------------------
@@ -95,8 +95,8 @@ class CustomerIn(_Wire):
 
 class ProductDetailIn(_Wire):
     CompanyId: Id
-    Price: float | int | None = None
-    QtyOnHand: float | int | None = None
+    Price: float | None = None
+    QtyOnHand: float | None = None
 
 
 class ProductIn(_Wire):
