@@ -35,6 +35,7 @@ from zoneinfo import ZoneInfo
 import httpx
 
 import booking_rules as br
+from booking_rules.core.snapshot import blocking
 
 ROOT = Path(__file__).resolve().parents[1]
 SALON = ROOT / "docs" / "examples" / "queen_st_toronto.json"
@@ -136,7 +137,7 @@ def overlaps(doc: dict[str, Any]) -> list[tuple[str, str, str]]:
     snap = br.load_snapshot(doc)
     by_staff: dict[str, list[Any]] = {}
     for a in snap.appointments.values():
-        if a.blocking and a.staff_id is not None:
+        if blocking(a) and a.staff_id is not None:
             by_staff.setdefault(a.staff_id, []).append(a)
     found = []
     for staff, rows in by_staff.items():

@@ -1,14 +1,23 @@
-"""booking_rules: check a Phorest booking before it is sent, and explain its refusal.
+"""booking_rules: check a booking before it is sent, explain its refusal, find the times
+that pass.
 
     import booking_rules as br
     snap = br.load_snapshot("queen_st.json")
     report = br.check(snap, request, now=now)
     report.verdict, report.violations, report.predicted_api_code
+
+This module is the public face; everything behind it is private. The house, top to bottom
+(each layer imports only those below it): the CLI (``cli``); the platforms (``platforms``:
+Phorest's wire shapes, codes and error bodies), the sandbox, sync and cache; the slot
+search (``_slots``) and ``explain``; the rules (``rules``: one module each) and the engine;
+the canonical core (``core``: model, indexes, snapshots and their overlays); time
+(``_time``). The core knows no platform: a platform reads its payloads into canonical parts
+and names the rules with its own codes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,7 +27,12 @@ from .core.report import Report, Violation
 from .core.rule import Rule
 from .core.ruleset import Ruleset
 from .core.snapshot import Snapshot
-from .explain import CorpusReport, Explanation, explain, explain_corpus
+from .explain import CorpusReport, Explanation
+
+# Imported here, before the wrappers below: ``booking_rules.explain`` then names the wrapper
+# (the platform chosen by name), not the subpackage, as it always has.
+from .explain import explain as _explain
+from .explain import explain_corpus as _explain_corpus
 from .platforms.phorest import load_snapshot
 
 if TYPE_CHECKING:
@@ -104,6 +118,32 @@ def find_slots(snapshot: Snapshot, service_ids: Sequence[str], *, start: datetim
                   max_slots_per_day=max_slots_per_day)
     keep = getattr(module, "bookable", None)
     return found if keep is None else [s for s in found if keep(snapshot, s)]
+
+
+def explain(error: str | bytes | Mapping[str, Any] | None, request: Any,
+            snapshot: Snapshot | str | Path | Mapping[str, Any], *, status: int | None = None,
+            now: datetime, online: bool = False, ruleset: str | Path | Ruleset = "phorest",
+            request_source: str = "<request>", platform: str = "phorest") -> Explanation:
+    """Why the platform refused ``request`` (its answer: ``error``, a raw body or a parsed
+    dict; ``status``), against ``snapshot``, and what would pass instead (docs/explain.md).
+
+    ``now`` is the instant the request was sent (aware). A malformed body never raises; an
+    unusable request or snapshot raises :class:`InputError`, as ``check`` does.
+    """
+    from .platforms import explainer
+
+    return _explain(error, request, snapshot, platform=explainer(platform), ruleset=ruleset,
+                    status=status, now=now, online=online, request_source=request_source)
+
+
+def explain_corpus(directory: str | Path, *, now: datetime | None = None,
+                   ruleset: str | Path | Ruleset = "phorest",
+                   platform: str = "phorest") -> CorpusReport:
+    """Explain every logged (snapshot, request, response) entry of ``directory`` and score
+    the predicted codes against the API's (docs/explain.md, "Corpus mode")."""
+    from .platforms import explainer
+
+    return _explain_corpus(directory, platform=explainer(platform), now=now, ruleset=ruleset)
 
 
 def registry(platform: str = "phorest") -> dict[str, Rule]:

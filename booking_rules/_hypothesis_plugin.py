@@ -1,10 +1,10 @@
 """The ``hypothesis`` entry point, kept apart from :mod:`booking_rules.testing`.
 
 Hypothesis runs its entry points at the end of ``import hypothesis``. When that import is
-itself triggered by ``booking_rules.testing`` (which imports hypothesis at its top), the
-testing module is still half-initialized; it registers its strategy at its own end, so the
-hook has nothing to do. When ``import hypothesis`` comes first, the hook imports the testing
-module, which registers ``st.from_type(Scenario)``.
+itself triggered by ``booking_rules.testing`` (whose modules import hypothesis), the
+testing package is still half-initialized; it defines ``_register`` last and calls it, so
+the hook has nothing to do. When ``import hypothesis`` comes first, the hook imports the
+testing package, which registers ``st.from_type(Scenario)``.
 """
 
 from __future__ import annotations

@@ -386,7 +386,7 @@ class _Search:
 
         The rules declared timeless answer the same at every start, so they run once per
         combination (and client: one per search); the others run for each start. Both
-        parts are ``_engine.outcomes``, the code ``check`` runs."""
+        parts are ``core.engine.Checker.outcomes``, the code ``check`` runs."""
         fixed = self._timeless.get(key)
         if fixed is False:
             return False

@@ -7,10 +7,12 @@ requests ``test_rule_docs`` runs), against the example salon at now = 2026-11-01
 
 from __future__ import annotations
 
+import ast
 import copy
 import dataclasses
 import json
 import shutil
+import time
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,18 +21,11 @@ from typing import Any
 import pytest
 
 import booking_rules as br
-from booking_rules import InputError
+from booking_rules import Explanation, InputError, explain, explain_corpus
 from booking_rules.core.rule import examples
-from booking_rules.explain import (
-    AXES,
-    PER_AXIS,
-    Explanation,
-    explain,
-    explain_corpus,
-    load_error,
-    parse_response,
-)
+from booking_rules.explain import AXES, PER_AXIS, load_error
 from booking_rules.platforms.phorest import API_CODES as PHOREST_CODES
+from booking_rules.platforms.phorest.errors import parse_response
 
 from .conftest import NOW, ROOT, booking, example_setup, salon_doc, sched
 
@@ -228,6 +223,19 @@ def test_each_codes_alternatives_pass_check(code: str) -> None:
     assert {a["request"]["kind"] for a in ex.alternatives} <= {kind}
     # The request itself still fails: alternatives are new bodies, not edits of it.
     assert br.check(snap, request, now=NOW, online=online, ruleset=ruleset).verdict == "FAIL"
+
+
+def test_the_axes_searched_are_the_ones_the_rules_declare() -> None:
+    # One place per fact: each rule lists the changes that can make it stop firing.
+    for code, found in AXES_FOUND.items():
+        involved = [code, *ALSO.get(code, ([], code))[0]]
+        declared = set().union(*(RULES[c].alternatives for c in involved))
+        assert set(found) <= declared, code
+    rule = RULES["STAFF_UNQUALIFIED"]
+    with pytest.raises(ValueError, match="unknown alternatives"):
+        dataclasses.replace(rule, alternatives=frozenset({"other-planet"}))
+    with pytest.raises(ValueError, match="timeless"):  # moving it in time cannot fix it
+        dataclasses.replace(rule, alternatives=frozenset({"same-staff-other-time"}))
 
 
 def test_staff_double_booked_alternatives_exactly() -> None:
@@ -621,6 +629,47 @@ def test_a_truncated_json_body_still_yields_its_code() -> None:
                  failing_example("STAFF_DOUBLE_BOOKED")[0], SALON, now=NOW)
     assert (ex.code, ex.source_field, ex.status, ex.diagnosis) == (
         "STAFF_DOUBLE_BOOKED", "text", None, "confirmed")
+
+
+# Bodies of about 200 KB that a regular expression retried from every opening (`<!--.*?-->`)
+# reads in quadratic time: 160 KB of `<!--` took 28 s (issue 12 item 3). Read linearly,
+# each takes well under a second of CPU; the bound is generous, and CPU time (not wall
+# time) keeps a busy machine from failing it.
+HOSTILE = {
+    "unclosed comments": "<html>" + "<!--" * 50_000,
+    "unclosed titles": "<html>" + "<title" * 34_000,
+    "an unclosed title": "<html><title>" + "<title>" * 29_000,
+    "unclosed scripts": "<html>" + "<script>" * 25_000,
+    "unclosed styles": "<html>" + "<STYLE " * 29_000,
+    "unclosed tags": "<html>" + "<a " * 67_000,
+    "comment openers inside a comment": "<html><!--" + "<!-- -- >" * 23_000,
+    "unclosed entities": "<html><p>" + "&#" * 100_000,
+    "a code-like detail": json.dumps({"detail": "A_" * 100_000 + "!"}),
+    "code fragments": "STAFF_DOUBLE_BOOKE " * 11_000,
+    "nested JSON": "[" * 200_000,
+}
+
+
+@pytest.mark.parametrize("body", list(HOSTILE.values()), ids=list(HOSTILE))
+def test_a_hostile_body_is_read_in_linear_time(body: str) -> None:
+    assert len(body) >= 200_000
+    start = time.process_time()
+    ex = explain(body, LISA_FREE, SALON, now=NOW)
+    assert time.process_time() - start < 1.0
+    assert (ex.code, ex.diagnosis) == (None, "not-a-rule-code")
+
+
+def test_a_long_page_still_yields_its_code_and_title() -> None:
+    page = ("<html><head><title>400 Bad Request</title><script>var x = '<p>';</script>"
+            "</head><body>" + "<!-- a comment --><p>filler</p>" * 7_000
+            + "<p>STAFF_DOUBLE_BOOKED</p><!-- left open")
+    start = time.process_time()
+    parsed = parse_response(page)
+    assert time.process_time() - start < 1.0
+    assert (parsed.code, parsed.source_field, parsed.status, parsed.title) == (
+        "STAFF_DOUBLE_BOOKED", "html", 400, "400 Bad Request")
+    assert parsed.text.startswith("400 Bad Request filler filler")
+    assert parsed.text.endswith("filler STAFF_DOUBLE_BOOKED <!-- left open")
 
 
 # --- advice by status -------------------------------------------------------------------
@@ -1053,3 +1102,48 @@ def test_corpus_directory_errors(tmp_path: Path) -> None:
     (tmp_path / "empty" / "_skipped").mkdir()
     with pytest.raises(InputError, match="at least one entry folder"):
         explain_corpus(tmp_path / "empty")
+
+
+# --- the platform is a parameter ---------------------------------------------------------------
+
+
+def test_explain_imports_no_platform() -> None:
+    for path in sorted((ROOT / "booking_rules" / "explain").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            else:
+                continue
+            assert not any("platforms" in n.split(".") for n in names), (path.name, names)
+
+
+def test_a_platform_brings_its_own_name_and_advice() -> None:
+    from booking_rules.explain import Advice, Response, Situation
+    from booking_rules.explain import explain as explain_with
+    from booking_rules.platforms.phorest import TABLE
+    from booking_rules.platforms.phorest.explain import PhorestExplain
+
+    @dataclasses.dataclass(frozen=True)
+    class Acme(PhorestExplain):
+        def advise(self, response: Response, situation: Situation) -> Advice | None:
+            if response.status == 503:
+                return Advice(f"Acme rests; the {situation.what} was not looked at.",
+                              [{"action": "wait"}])
+            return None
+
+    acme = Acme(table=dataclasses.replace(TABLE, display="Acme"), rule_status=422)
+    ex = explain_with("", LISA_FREE, SALON, platform=acme, ruleset="phorest", status=503,
+                      now=NOW)
+    assert (ex.diagnosis, ex.remedies) == ("not-a-rule-code", ({"action": "wait"},))
+    assert ex.explanation == ("Acme answered the booking with HTTP 503; the response body "
+                              "is empty. Acme rests; the booking was not looked at.")
+    assert ex.to_text().startswith("no Acme code (HTTP 503): not-a-rule-code\n")
+    ex = explain_with({"detail": "STAFF_DOUBLE_BOOKED"}, failing_example(
+        "STAFF_DOUBLE_BOOKED")[0], SALON, platform=acme, ruleset="phorest", status=400,
+        now=NOW)
+    assert ex.diagnosis == "confirmed"
+    assert ex.explanation.startswith("Acme refused the booking with STAFF_DOUBLE_BOOKED")
+    assert ex.explanation.endswith(" (Acme sends its booking codes with HTTP 422; this "
+                                   "answer came with HTTP 400.)")

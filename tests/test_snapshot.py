@@ -139,3 +139,39 @@ def test_a_day_outside_declared_coverage_is_unknown_not_pass() -> None:
     assert {u.code for u in outside.unknowns} >= {"STAFF_DOUBLE_BOOKED", "STAFF_NOT_WORKING"}
     assert outside.snapshot_age_seconds == 6 * 3600
     assert json.loads(outside.to_json())["snapshot"]["ageSeconds"] == 6 * 3600
+
+
+def test_a_load_never_leaves_the_garbage_collector_off(tmp_path: Path) -> None:
+    """Loads switch the process-wide collector off while they run, and back on after,
+    even when they fail or run in several threads at once; a collector the caller had
+    switched off stays off."""
+    import gc
+    import threading
+
+    assert gc.isenabled()
+    bad = tmp_path / "bad.json"
+    bad.write_text("{", encoding="utf-8")
+    with pytest.raises(br.InputError):
+        br.load_snapshot(bad)
+    assert gc.isenabled()
+    errors: list[BaseException] = []
+
+    def load() -> None:
+        try:
+            for _ in range(5):
+                br.load_snapshot(salon_doc())
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=load) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors and gc.isenabled()
+    gc.disable()
+    try:
+        br.load_snapshot(salon_doc())
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

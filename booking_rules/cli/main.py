@@ -110,8 +110,8 @@ def _cmd_slots(args: argparse.Namespace) -> int:
 
 
 def _cmd_explain(args: argparse.Namespace) -> int:
-    from .. import load_snapshot
-    from ..explain import explain, explain_corpus, load_error
+    from .. import explain, explain_corpus, load_snapshot
+    from ..explain import load_error
 
     platform = _platform(args)
     if platform != "phorest":
@@ -136,18 +136,18 @@ def _cmd_explain(args: argparse.Namespace) -> int:
 
 
 def _explain_pne(args: argparse.Namespace, platform: str) -> int:
+    from .. import explain
+    from ..explain import load_error
     from ..platforms import get
-    from ..platforms.pne.explain import explain_pne, read_error
 
     missing = [f for f in ("snapshot", "request", "error") if not getattr(args, f)]
     if args.corpus or missing:
         raise InputError("explain", "", "--snapshot, --request and --error (a corpus is "
                          "Phorest's only)")
-    module = get(platform)
-    result = explain_pne(read_error(args.error), read_json(args.request),
-                         module.load_snapshot(args.snapshot), status=args.status,
-                         now=parse_now(args.now), ruleset=_ruleset(args, platform),
-                         vish=platform == "vish", request_source=args.request)
+    result = explain(load_error(args.error), read_json(args.request),
+                     get(platform).load_snapshot(args.snapshot), status=args.status,
+                     now=parse_now(args.now), ruleset=_ruleset(args, platform),
+                     request_source=args.request, platform=platform)
     sys.stdout.write(result.to_json() + "\n" if args.format == "json" else result.to_text())
     return 0
 
@@ -286,6 +286,10 @@ def build_parser() -> argparse.ArgumentParser:
                    "printed at start)")
     _platform_flag(p)
     p.set_defaults(func=_cmd_sandbox)
+
+    from ..sync.cli import add_arguments as add_sync
+
+    add_sync(sub)  # sync, cache status
 
     p = sub.add_parser("rules", help="print the rule reference")
     p.add_argument("code", nargs="?", help="one rule code")

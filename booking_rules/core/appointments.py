@@ -5,7 +5,7 @@ its two datetimes and its date) costs about 2 KB and seconds to build, for rows 
 check ever reads. The table keeps each field as one column instead: integers in arrays,
 repeated ids (staff, client, service, ...) stored once and shared, flags in bytes. Wall
 clock is read to UTC a local day at a time (``_time.LocalDays``), and the snapshot builds
-an :class:`~._model.Appointment` only for a row a query returns.
+an :class:`~.model.Appointment` only for a row a query returns.
 
 The table holds the rows as the document gave them (wall date, wall times of day), so one
 table serves both appointment-time conventions.

@@ -224,7 +224,7 @@ _ALL_TIME = (datetime.min.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC))
 
 
 def _present(item: Item, snap: Snapshot, update: bool, quiet: bool) -> frozenset[str]:
-    """Which ``needs`` (``_rule.NEEDS``) and conditions (``_rule.CONDITIONS``) of the
+    """Which ``needs`` (``rule.NEEDS``) and conditions (``rule.CONDITIONS``) of the
     rules this schedule meets; ``quiet``: its client holds no blocking appointment."""
     s, service, staff = item.schedule, item.service, item.staff
     key = (update << 5) | (not quiet) << 8

@@ -65,12 +65,6 @@ class IntervalIndex(Generic[T]):
             return self._item(i)
         return None
 
-    def before(self, instant: datetime) -> Iterator[T]:
-        """Items starting before ``instant``, latest first."""
-        i = bisect_left(self._starts, to_micros(instant))
-        for j in range(i - 1, -1, -1):
-            yield self._item(j)
-
     def from_(self, instant: datetime) -> Iterator[T]:
         """Items starting at or after ``instant``, earliest first."""
         i = bisect_left(self._starts, to_micros(instant))

@@ -1,7 +1,8 @@
 """The canonical model: what the rules read. No Phorest field names, no wall-clock strings.
 
 Every instant is an aware UTC ``datetime``; every interval is half-open ``[start, end)``.
-Adapters (``_phorest``) build these once; the indexes (``_index``) are built from them once.
+Platform adapters (``booking_rules.platforms``) build these once; the indexes (``index``) are
+built from them once.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ Interval = tuple[datetime, datetime]
 # What a booking request does, whatever a platform calls it (Phorest: createBooking,
 # updateAppointment).
 Kind = Literal["create", "update"]
+# How a source writes appointment times of day: branch-local wall clock or UTC wall clock.
+Times = Literal["local", "utc"]
 # What a request is about; a rule declares the subject it checks (``core.rule``).
 Subject = Literal["booking", "order", "purchase", "client", "client_course", "voucher",
                   "export_job"]
@@ -112,10 +115,6 @@ class Appointment:
     course_item_id: str | None = None
     finish: Interval | None = None
     from_request: str | None = None  # the request location, for a schedule of the request
-
-    @property
-    def blocking(self) -> bool:
-        return not self.deleted and self.activation_state != ACTIVATION_CANCELED
 
     @property
     def blocks(self) -> tuple[Interval, ...]:

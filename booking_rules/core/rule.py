@@ -90,6 +90,22 @@ CONDITIONS: dict[str, str] = {
               "caller found none for in the snapshot, or an earlier schedule of the "
               "request is for the same client",
 }
+# What a rule may list in ``alternatives``: the changes to a refused request that can make
+# it stop firing. Explain searches along the axes its rules list for requests that pass
+# instead, and checks each before offering it, so a change listed in vain costs only the
+# search, while a change left out is never tried. A change of staff counts for a rule that
+# reads the time a service takes: a staff member's own duration can change it.
+ALTERNATIVES: dict[str, str] = {
+    "same-staff-other-time": "the same staff member at another start (the failing schedule "
+                             "moved alone, else the whole booking)",
+    "same-time-other-staff": "another staff member at the same start",
+    "other-room": "another room, when the schedule names one",
+    "other-machine": "another machine, when the schedule names one",
+    "course-date": "a course session on the nearest dates its course's spacing allows",
+    "without-special-offer": "the same booking without its special offer",
+}
+# The alternatives that move a schedule in time: a timeless rule lists none of them.
+MOVES_IN_TIME = frozenset({"same-staff-other-time", "course-date"})
 
 
 @dataclass(frozen=True)
@@ -124,14 +140,19 @@ class Rule:
     # still quote the time). The slot search runs such a rule once per combination of
     # client, services, staff, rooms and machines instead of once per candidate start.
     timeless: bool = False
+    # The changes (``ALTERNATIVES``) that can make the rule stop firing, which explain tries.
+    alternatives: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         for name, given, known in (("needs", self.needs, NEEDS),
-                                   ("silent_unless", self.silent_unless, CONDITIONS)):
+                                   ("silent_unless", self.silent_unless, CONDITIONS),
+                                   ("alternatives", self.alternatives, ALTERNATIVES)):
             if not given <= known.keys():
                 raise ValueError(f"{self.name}: unknown {name} {sorted(given - known.keys())}")
         if self.timeless and (self.history or "time" in self.needs):
             raise ValueError(f"{self.name}: a timeless rule cannot read history or time")
+        if self.timeless and self.alternatives & MOVES_IN_TIME:
+            raise ValueError(f"{self.name}: moving a timeless rule's schedule cannot fix it")
         if self.subject not in SUBJECTS:
             raise ValueError(f"{self.name}: unknown subject {self.subject!r}")
         if self.subject != "booking":

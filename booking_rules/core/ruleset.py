@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .._errors import RulesetError
+from . import model as m
 from .codes import CodeTable
 from .rule import SEVERITIES, Check, Rule, Severity
 
@@ -58,7 +59,7 @@ class Ruleset:
     rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     priority: tuple[str, ...] = ()  # neutral names
     online: bool = False
-    appointment_times: str = "local"
+    appointment_times: m.Times = "local"
     reserved_holds_block: bool = True
     description: str = ""
     # Built once at construction, never lazily: a ruleset is shared by the threads of a

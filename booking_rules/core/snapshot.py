@@ -187,8 +187,8 @@ class Snapshot:
     """
 
     def __init__(self, branch: m.Branch, parts: SnapshotParts, source: str, *,
-                 appointment_times: str = "local", times_declared: bool = False,
-                 reread: Callable[[str], Snapshot] | None = None) -> None:
+                 appointment_times: m.Times = "local", times_declared: bool = False,
+                 reread: Callable[[m.Times], Snapshot] | None = None) -> None:
         """``reread``: the same source read under another appointment-time convention
         (the platform that read it knows how); ``with_times`` asks it."""
         self.source = source
@@ -483,7 +483,7 @@ class Snapshot:
         """The first and last local date any roster slot of the snapshot covers."""
         return self._roster_range
 
-    def with_times(self, times: str) -> Snapshot:
+    def with_times(self, times: m.Times) -> Snapshot:
         """The same source read under another appointment-time convention, when the
         source does not declare its own (an overlay keeps its delta, whose instants are
         canonical already)."""

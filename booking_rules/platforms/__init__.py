@@ -3,7 +3,8 @@ reading snapshots and bodies, its code table, error bodies, advice), loaded by n
 explicit table, as sqlalchemy loads a dialect. The core and the rules import none of them.
 
 Each platform package exposes ``TABLE`` (its :class:`~booking_rules.core.codes.CodeTable`),
-``load_snapshot``, ``parse_request`` and ``check``.
+``load_snapshot``, ``parse_request``, ``check`` and ``EXPLAIN`` (its side of explain: an
+:class:`~booking_rules.explain.ExplainPlatform`).
 """
 
 from __future__ import annotations
@@ -12,9 +13,13 @@ import re
 from collections.abc import Mapping
 from importlib import import_module
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from .._errors import InputError
 from ..core.codes import CodeTable
+
+if TYPE_CHECKING:
+    from ..explain import ExplainPlatform
 
 # name -> module; the only list of platforms.
 # "vish" is PNE in the mode that refuses every appointment write (its read-mostly subset).
@@ -52,4 +57,10 @@ _FIRST_KEY = re.compile(r'"(Company|branch)"\s*:')
 def table(name: str) -> CodeTable:
     """The code table of platform ``name``."""
     found: CodeTable = get(name).TABLE
+    return found
+
+
+def explainer(name: str) -> ExplainPlatform:
+    """Platform ``name``'s side of explain."""
+    found: ExplainPlatform = get(name).EXPLAIN
     return found

@@ -48,4 +48,5 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
 
 
 RULE = Rule(check=check, doc=__doc__ or "", module=__name__,
+            alternatives=frozenset({"same-staff-other-time"}),
             severity="warning", needs=frozenset(), notice=True)

@@ -66,5 +66,6 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
 
 
 RULE = Rule(check=check, doc=__doc__ or "", module=__name__,
+            alternatives=frozenset({"same-time-other-staff"}),
             severity="error", options=OPTIONS, needs=frozenset({"staff"}),
             silent_unless=frozenset({"archived"}), timeless=True)

@@ -56,5 +56,6 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
 
 
 RULE = Rule(check=check, doc=__doc__ or "",
+            alternatives=frozenset({"same-staff-other-time", "same-time-other-staff"}),
             module=__name__, history=True, needs=frozenset({"time"}),
             silent_unless=frozenset({"client"}))

@@ -84,4 +84,5 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
 
 
 RULE = Rule(check=check, doc=__doc__ or "", module=__name__,
+            alternatives=frozenset({"same-staff-other-time"}),
             severity="error", needs=frozenset(), silent_unless=frozenset({"course"}))

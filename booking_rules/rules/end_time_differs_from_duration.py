@@ -82,5 +82,6 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
 
 
 RULE = Rule(check=check, doc=__doc__ or "",
+            alternatives=frozenset({"same-staff-other-time", "same-time-other-staff"}),
             module=__name__, severity="warning", needs=frozenset({"service", "staff"}),
             silent_unless=frozenset({"end"}))

@@ -100,6 +100,7 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
 
 
 RULE = Rule(
+    alternatives=frozenset({"same-staff-other-time", "same-time-other-staff", "other-machine"}),
     check=check, doc=__doc__ or "", module=__name__, history=True,
     needs=frozenset({"service", "time"}),
     silent_unless=frozenset({"machine"}),

@@ -86,6 +86,8 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
 
 
 RULE = Rule(check=check, doc=__doc__ or "",
+            alternatives=frozenset({"same-staff-other-time", "same-time-other-staff",
+                                    "without-special-offer"}),
             module=__name__, history=True, needs=frozenset({"time"}),
             silent_unless=frozenset({"offer"}),
             options={"zero_means_unlimited": Option(False, ZERO_MEANS_UNLIMITED_DOC)})

@@ -80,6 +80,7 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
 
 
 RULE = Rule(check=check, doc=__doc__ or "",
+            alternatives=frozenset({"same-staff-other-time", "without-special-offer"}),
             module=__name__, history=True, needs=frozenset(),
             silent_unless=frozenset({"offer"}),
             options={"zero_means_unlimited": Option(False, ZERO_MEANS_UNLIMITED_DOC)})

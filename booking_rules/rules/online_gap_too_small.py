@@ -91,6 +91,7 @@ def _finding(ctx: Context, staff_id: str, start: datetime, end: datetime, other:
 
 
 RULE = Rule(check=check, doc=__doc__ or "", module=__name__,
+            alternatives=frozenset({"same-staff-other-time", "same-time-other-staff"}),
             online_only=True, history=True, needs=frozenset({"service", "time"}),
             options={"minutes": Option(0, "The smallest gap, in minutes, an online booking "
                                           "may leave beside a neighbouring appointment of "

@@ -88,6 +88,7 @@ def _clock(minutes: int, local: datetime | None = None) -> str:
 
 
 RULE = Rule(check=check, doc=__doc__ or "", module=__name__,
+            alternatives=frozenset({"same-staff-other-time"}),
             online_only=True, needs=frozenset(),
             options={"interval_minutes": Option(15, "The online slot interval in minutes; "
                                                     "starts are multiples of it after "

@@ -68,6 +68,7 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
 
 
 RULE = Rule(check=check, doc=__doc__ or "", module=__name__,
+            alternatives=frozenset({"same-staff-other-time"}),
             online_only=True, needs=frozenset(),
             options={"minutes": Option(60, "The shortest notice, in minutes after now, an "
                                            "online booking may start at (0: off).")})

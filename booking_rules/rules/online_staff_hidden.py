@@ -55,5 +55,6 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
 
 
 RULE = Rule(check=check, doc=__doc__ or "", module=__name__,
+            alternatives=frozenset({"same-time-other-staff"}),
             severity="error", online_only=True, needs=frozenset({"staff"}),
             silent_unless=frozenset({"not_online"}), timeless=True)

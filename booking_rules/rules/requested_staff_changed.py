@@ -56,4 +56,5 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
 
 
 RULE = Rule(check=check, doc=__doc__ or "", module=__name__, needs=frozenset(),
+            alternatives=frozenset({"same-time-other-staff"}),
             silent_unless=frozenset({"update"}), timeless=True)

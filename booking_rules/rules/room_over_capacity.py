@@ -107,5 +107,7 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
 
 
 RULE = Rule(check=check, doc=__doc__ or "", module=__name__, history=True,
+            alternatives=frozenset({"same-staff-other-time", "same-time-other-staff",
+                                    "other-room"}),
             needs=frozenset({"service", "time"}),
             silent_unless=frozenset({"room"}))

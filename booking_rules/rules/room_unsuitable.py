@@ -53,5 +53,6 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
 
 
 RULE = Rule(check=check, doc=__doc__ or "", module=__name__, needs=frozenset({"service"}),
+            alternatives=frozenset({"other-room"}),
             silent_unless=frozenset({"room"}),
             timeless=True)

@@ -63,4 +63,5 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
 
 
 RULE = Rule(check=check, doc=__doc__ or "", module=__name__, history=True,
+            alternatives=frozenset({"same-staff-other-time", "same-time-other-staff"}),
             needs=frozenset({"service", "staff", "time"}))

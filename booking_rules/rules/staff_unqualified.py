@@ -56,4 +56,5 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
 
 
 RULE = Rule(check=check, doc=__doc__ or "", module=__name__,
+            alternatives=frozenset({"same-time-other-staff"}),
             needs=frozenset({"service", "staff"}), timeless=True)

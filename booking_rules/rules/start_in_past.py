@@ -75,4 +75,5 @@ def _ago(delta: timedelta) -> str:
 
 
 RULE = Rule(check=check, doc=__doc__ or "", module=__name__,
+            alternatives=frozenset({"same-staff-other-time"}),
             severity="error", options=OPTIONS, needs=frozenset())

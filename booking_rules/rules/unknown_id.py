@@ -134,4 +134,5 @@ def _finding(name: str, value: str, where: str, known: Collection[str]) -> Findi
 
 
 RULE = Rule(check=check, doc=__doc__ or "", module=__name__,
+            alternatives=frozenset({"other-room", "other-machine", "without-special-offer"}),
             severity="error", needs=frozenset(), may_be_unknown=True, timeless=True)

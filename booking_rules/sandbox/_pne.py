@@ -484,12 +484,13 @@ class LocalPneSandbox:
         self.close()
 
 
-def run_pne_cli(opts: Mapping[str, Any], *, vish: bool) -> int:
+def run_pne_cli(opts: Mapping[str, Any], *, vish: bool, serve: Callable[..., None],
+                loopback: Callable[[str], str], default_port: int) -> int:
     """``booking-rules sandbox --platform pne|vish --snapshot FILE [--host H] [--port N]
-    [--username U --password P] [--apikey K] [--now ISO]``: serve until interrupted."""
+    [--username U --password P] [--apikey K] [--now ISO]``: serve until interrupted.
+    ``serve``, ``loopback`` and ``default_port`` are ``_serve``'s (passed in, so this
+    module does not import the one that imports it)."""
     import sys
-
-    from ._serve import DEFAULT_PORT, _loopback, serve
 
     try:
         snapshot = opts.get("snapshot")
@@ -520,8 +521,8 @@ def run_pne_cli(opts: Mapping[str, Any], *, vish: bool) -> int:
             note = "clock: the machine's"
         state = PneState(doc, source=str(snapshot))
         app = create_pne_app(state, clock=clock, credentials=creds, vish=vish)
-        host = _loopback(str(opts.get("host") or "127.0.0.1"))
-        port = int(opts["port"]) if opts.get("port") is not None else DEFAULT_PORT
+        host = loopback(str(opts.get("host") or "127.0.0.1"))
+        port = int(opts["port"]) if opts.get("port") is not None else default_port
         default = opts.get("password") is None and opts.get("apikey") is None
 
         def announce(root: str) -> None:

@@ -136,7 +136,8 @@ def run_cli(args: argparse.Namespace | Mapping[str, Any] | None = None, /, **kwa
     if platform in ("pne", "vish"):
         from ._pne import run_pne_cli
 
-        return run_pne_cli(opts, vish=platform == "vish")
+        return run_pne_cli(opts, vish=platform == "vish", serve=serve, loopback=_loopback,
+                           default_port=DEFAULT_PORT)
     try:
         state, app, host, port, credentials, clock_note = _prepare(opts)
         business = state.business_id

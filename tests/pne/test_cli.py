@@ -84,15 +84,21 @@ def test_slots_in_show_available_shape(capsys: pytest.CaptureFixture[str]) -> No
 
 def test_explain_a_pne_answer(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     error = tmp_path / "error.json"
-    error.write_text('{"Message": "Authorization has been denied for this request."}')
+    error.write_text('{"Message": "The time is not available."}')
     code, out, _ = run(capsys, "explain", "--snapshot", str(PNE_LOCATION), "--request",
                        str(EXAMPLES / "appointment_double_booked.json"), "--error",
                        str(error), "--status", "409", "--now", NOW, "--format", "json")
     assert code == 0
     found = json.loads(out)
-    assert found["diagnosis"] == "confirmed"
+    assert found["code"] is None and found["status"] == 409  # PNE sends no code
+    assert "Diagnosis: confirmed" in found["explanation"]
+    assert "Cannot be known" in found["explanation"]
     assert [v["code"] for v in found["evidence"]] == ["EMPLOYEE_DOUBLE_BOOKED"]
-    assert found["cannotBeKnown"]
+    assert found["check"]["verdict"] == "FAIL"
+    code, out, _ = run(capsys, "explain", "--snapshot", str(PNE_LOCATION), "--request",
+                       str(EXAMPLES / "appointment_recipe.json"), "--error", str(error),
+                       "--status", "401", "--now", NOW, "--platform", "vish")
+    assert code == 0 and "401" in out and "VISH_READ_ONLY" in out
 
 
 def test_rules_for_pne(capsys: pytest.CaptureFixture[str]) -> None:

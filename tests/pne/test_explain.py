@@ -84,3 +84,15 @@ def test_the_explanation_renders_as_json_and_text() -> None:
     data = ex.to_dict()
     assert data["platform"] == "pne" and data["check"]["verdict"] == "FAIL"
     assert "What cannot be known" in ex.to_text()
+
+
+def test_the_explain_package_reads_pne_through_its_seam() -> None:
+    import booking_rules as br
+
+    ex = br.explain({"Message": "Conflict"}, appointment(StartDate="2025-09-11T13:05:00"),
+                    pne.load_snapshot(location_doc()), status=409, now=PNE_NOW,
+                    ruleset="pne", platform="pne")
+    assert ex.code is None and ex.diagnosis == "not-a-rule-code"
+    assert "Diagnosis: confirmed" in ex.explanation
+    assert [e["code"] for e in ex.evidence] == ["EMPLOYEE_DOUBLE_BOOKED"]
+    assert ex.remedies and all("action" in r for r in ex.remedies)

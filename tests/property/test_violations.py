@@ -18,6 +18,9 @@ from hypothesis.errors import InvalidArgument
 import booking_rules as br
 from booking_rules import testing as brt
 from booking_rules.platforms.phorest import API_CODES as PHOREST_CODES
+from booking_rules.platforms.phorest import TABLE as PHOREST
+from booking_rules.rules import REGISTRY
+from booking_rules.testing._violations import PROVOKE
 
 from .conftest import scaled
 
@@ -66,4 +69,36 @@ def test_importing_booking_rules_does_not_import_hypothesis() -> None:
 
 def test_public_names() -> None:
     assert set(brt.__all__) == {"DEFAULT_ZONES", "Scenario", "WALK_IN", "now_for",
-                                "passing_requests", "requests", "snapshots", "violations"}
+                                "passing_requests", "requests", "snapshots", "violations",
+                                "now_for_pne", "pne_appointments", "pne_locations",
+                                "pne_orders"}
+
+
+@settings(max_examples=scaled(0.2))
+@given(data=st.data())
+def test_violations_take_the_rules_neutral_name(data: st.DataObject) -> None:
+    """``violations("staff_double_booked")`` is ``violations("STAFF_DOUBLE_BOOKED")``: the
+    scenario carries the Phorest code, and the code fires."""
+    rule = data.draw(st.sampled_from(sorted(PROVOKE)), label="rule")
+    scenario = data.draw(brt.violations(rule), label="scenario")
+    assert scenario.code == PHOREST.codes[rule]
+    report = scenario.check()
+    assert scenario.code in {v.code for v in report.violations if v.severity == "error"}
+    assert rule in {v.rule for v in report.violations if v.severity == "error"}
+
+
+@pytest.mark.parametrize("name", ["UNKNOWN_ID", "unknown_id", "start_in_past", ""])
+def test_violations_refuses_a_rule_phorest_does_not_answer(name: str) -> None:
+    """Only the nineteen codes Phorest's API answers (and their rules) have scenarios."""
+    with pytest.raises(InvalidArgument, match="nineteen Phorest codes"):
+        brt.violations(name)
+
+
+def test_each_rule_is_provoked_beside_its_name() -> None:
+    """One provocation per rule behind the nineteen codes, in the module named after the
+    rule (``_violations/staff_double_booked.py``), registered under that name."""
+    assert list(PROVOKE) == [r.name for r in PHOREST.rules.values() if PHOREST.is_api(r)]
+    assert [PHOREST.codes[name] for name in PROVOKE] == list(PHOREST_CODES)
+    for name, provoke in PROVOKE.items():
+        assert name in REGISTRY, name
+        assert provoke.__module__ == f"booking_rules.testing._violations.{name}"

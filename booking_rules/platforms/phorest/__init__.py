@@ -7,7 +7,9 @@
   or a dict;
 - ``requests``: a request as given (``{"kind", "body"}`` or a bare body) made canonical;
 - ``codes``: Phorest's code for every rule it runs, and the nineteen its API answers;
-- ``check``: the whole path for one body: ruleset, reading, engine.
+- ``check``: the whole path for one body: ruleset, reading, engine;
+- ``errors``, ``advice``, ``edit``: its error bodies read, its advice, its request bodies
+  rewritten, which ``explain`` (``EXPLAIN``) hands to ``booking_rules.explain``.
 """
 
 from __future__ import annotations
@@ -20,10 +22,11 @@ from ...core.report import Report
 from ...core.ruleset import Ruleset, resolve_ruleset
 from ...core.snapshot import Snapshot
 from .codes import API_CODES, TABLE
+from .explain import EXPLAIN
 from .load import load_snapshot, read_appointments, read_document
 from .requests import parse_request
 
-__all__ = ["API_CODES", "TABLE", "check", "load_snapshot", "parse_request",
+__all__ = ["API_CODES", "EXPLAIN", "TABLE", "check", "load_snapshot", "parse_request",
            "read_appointments", "read_document", "ruleset"]
 
 

@@ -6,6 +6,7 @@ import contextlib
 import gc
 import json
 import mmap
+import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, cast
@@ -19,19 +20,20 @@ from ...core.snapshot import Snapshot, row_appointment
 from .read import _table_from_value, read_snapshot_doc, split_snapshot_json
 
 
-def read_document(doc: Mapping[str, Any], source: str, default_times: str = "local", *,
+def read_document(doc: Mapping[str, Any], source: str, default_times: m.Times = "local", *,
                   appointments: AppointmentTable | msgspec.Raw | list[msgspec.Raw] | None
                   = None) -> Snapshot:
     """A snapshot document made canonical and indexed. ``appointments`` stands for the
     document's history when it was decoded apart (from a file's bytes) or read already."""
-    branch, times, declared, parts = read_snapshot_doc(doc, source, default_times,
-                                                       appointments)
+    branch, read_times, declared, parts = read_snapshot_doc(doc, source, default_times,
+                                                            appointments)
+    times: m.Times = "utc" if read_times == "utc" else "local"  # ConventionsIn allows these
     # The document minus its history, which the table holds: enough to read the same
     # document under the other appointment-time convention without decoding it again.
     rest = {k: v for k, v in doc.items() if k != "appointments"}
     table = parts.table
 
-    def reread(other: str) -> Snapshot:
+    def reread(other: m.Times) -> Snapshot:
         return read_document(rest, source, other, appointments=table)
 
     return Snapshot(branch, parts, source, appointment_times=times, times_declared=declared,
@@ -50,22 +52,46 @@ def read_appointments(rows: object, snapshot: Snapshot, source: str = "<appointm
             if table.row_of[table.ids[row]] == row]  # the later of two rows with one id
 
 
+_GC_LOCK = threading.Lock()
+_GC_HOLDERS = 0  # loads under way that switched the collector off
+_GC_WAS_ON = False
+
+
 @contextlib.contextmanager
 def _no_collection() -> Iterator[None]:
-    # A million-row load allocates millions of objects that all live: collecting them
-    # half-way through (several times) finds nothing and costs a fifth of the load. The
-    # collector is switched back on whatever happens, and only if it was on.
-    enabled = gc.isenabled()
-    gc.disable()
+    """The cyclic garbage collector off for the length of a load.
+
+    A million-row load allocates millions of objects that all live: collecting them
+    half-way through (several times) finds nothing and costs a fifth of the load. The
+    collector is process-wide, so loads in several threads share one switch: the first
+    to start turns it off (if it was on), the last to finish turns it back on, whatever
+    happens. It is never left off by a load, and never turned on if the caller had it off.
+    """
+    global _GC_HOLDERS, _GC_WAS_ON
+    with _GC_LOCK:
+        if _GC_HOLDERS == 0:
+            _GC_WAS_ON = gc.isenabled()
+            gc.disable()
+        _GC_HOLDERS += 1
     try:
         yield
     finally:
-        if enabled:
-            gc.enable()
+        with _GC_LOCK:
+            _GC_HOLDERS -= 1
+            if _GC_HOLDERS == 0 and _GC_WAS_ON:
+                gc.enable()
+
+
+def read_raw_history(doc: Mapping[str, Any], history: list[bytes], source: str
+                     ) -> Snapshot:
+    """``load_snapshot({**doc, "appointments": history})`` with the history given as the
+    raw JSON of its rows (a cache's), decoded in msgspec batches as a file's is."""
+    with _no_collection():
+        return read_document(doc, source, appointments=[msgspec.Raw(raw) for raw in history])
 
 
 def load_snapshot(source: str | Path | Mapping[str, Any], *,
-                  appointment_times: str = "local") -> Snapshot:
+                  appointment_times: m.Times = "local") -> Snapshot:
     """Read a Phorest snapshot document (a path or a dict) and build its indexes once.
 
     ``appointment_times`` is the read-time convention used when the document does not
@@ -77,7 +103,7 @@ def load_snapshot(source: str | Path | Mapping[str, Any], *,
         return _load_file(source, appointment_times)
 
 
-def _load_file(source: str | Path, appointment_times: str) -> Snapshot:
+def _load_file(source: str | Path, appointment_times: m.Times) -> Snapshot:
     path = Path(source)
     name = str(source)
     try:
@@ -108,7 +134,7 @@ def _load_file(source: str | Path, appointment_times: str) -> Snapshot:
 _UNREAD = object()
 
 
-def _load_text(path: Path, name: str, appointment_times: str) -> Snapshot:
+def _load_text(path: Path, name: str, appointment_times: m.Times) -> Snapshot:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:

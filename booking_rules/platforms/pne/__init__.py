@@ -16,27 +16,41 @@ everything the core must not know about them.
 
 from __future__ import annotations
 
-from datetime import datetime
-from pathlib import Path
-
-from ...core.engine import run
-from ...core.report import Report
-from ...core.ruleset import Ruleset, resolve_ruleset
-from ...core.snapshot import Snapshot
+from ._check import DEFAULT_RULESET, check, ruleset
 from .assumed import CANCELLED_STATUSES
 from .codes import TABLE
+from .explain import EXPLAIN
 from .load import load_snapshot
 from .read import read_appointments, read_document, read_wall
 from .requests import APPOINTMENT_FIELDS, KINDS, VISH_NOTE, infer_kind, parse_request
 from .slots import body_for, bookable, show_available, slots_to_pne
 
-__all__ = ["APPOINTMENT_FIELDS", "CANCELLED_STATUSES", "DEFAULT_RULESET", "DOCS_NOTE",
-           "KINDS", "TABLE", "VISH_NOTE", "body_for", "bookable", "check", "infer_kind",
-           "load_snapshot", "parse_request", "read_appointments", "read_document",
-           "read_wall", "ruleset", "show_available", "slots_to_pne"]
+__all__ = [
+    "APPOINTMENT_FIELDS",
+    "CANCELLED_STATUSES",
+    "DEFAULT_RULESET",
+    "DOCS_NOTE",
+    "EXPLAIN",
+    "KINDS",
+    "TABLE",
+    "VISH_NOTE",
+    "body_for",
+    "bookable",
+    "check",
+    "infer_kind",
+    "load_snapshot",
+    "parse_request",
+    "read_appointments",
+    "read_document",
+    "read_wall",
+    "ruleset",
+    "show_available",
+    "slots_to_pne",
+]
 
-DEFAULT_RULESET = "pne"
 NAME = "pne"
+
+
 # Where the examples of PNE's rule pages run (``booking-rules rules --platform pne``).
 DOCS_NOTE = (
     "PatientNow Essentials publishes no error codes, so every code here is the engine's "
@@ -50,22 +64,3 @@ DOCS_NOTE = (
     "`ServiceId`, a staff member's roster its `WorkSchedule`, and disqualification the "
     "services missing from its `QualifiedServices`; `docs/examples/pne/` holds PNE requests "
     "that fail and pass each of them.")
-
-
-def ruleset(ruleset: str | Path | Ruleset = DEFAULT_RULESET) -> Ruleset:
-    """A ruleset by bundled name or path, naming rules by PNE's codes."""
-    return resolve_ruleset(ruleset, TABLE)
-
-
-def check(snapshot: Snapshot, request: object, *, now: datetime, online: bool = False,
-          ruleset: str | Path | Ruleset = DEFAULT_RULESET, source: str = "<request>",
-          kind: str | None = None, vish: bool = False) -> Report:
-    """Every reason PNE would refuse, or should not be sent, ``request`` (a
-    ``POST /appointments`` or ``POST /orders`` body, ``{"kind", "body"}`` or a canonical
-    Request), checked against ``snapshot`` at ``now``. ``vish``: the VISH subset, which
-    refuses every appointment write."""
-    if now.tzinfo is None:
-        raise ValueError("now must be an aware datetime (it is always an input)")
-    rs = resolve_ruleset(ruleset, TABLE)
-    req = parse_request(request, snapshot, source, kind, vish=vish)
-    return run(snapshot, req, now=now, online=online or rs.online, rs=rs)

@@ -38,6 +38,13 @@ class PneResponse:
     form: str = "empty"  # "json", "text", "html" or "empty"
     retry_after: str | None = None
 
+    # What ``booking_rules.explain``'s Response needs beyond these: PNE sends no rule
+    # code, no category and no error id (none is published).
+    code: str | None = None
+    source_field: str | None = None
+    category: str | None = None
+    error_id: str | None = None
+
     @property
     def text(self) -> str:
         """Everything the body says, as one line (message and field messages)."""
@@ -45,10 +52,10 @@ class PneResponse:
         return " | ".join(p for p in parts if p)
 
     def describe(self) -> str:
-        status = f"HTTP {self.status}" if self.status is not None else "no status"
+        """What the body is, as a sentence fragment (the status is said apart)."""
         if self.form == "empty" or not self.text:
-            return f"{status} with an empty body"
-        return f"{status} with a {self.form} body: {self.text[:200]}"
+            return "the response body is empty"
+        return f"the {self.form} body says: {self.text[:200]}"
 
     def to_dict(self) -> dict[str, Any]:
         return {"status": self.status, "message": self.message,

@@ -9,9 +9,10 @@ Diagnoses: ``confirmed`` (the check finds errors that account for the answer),
 race, or something the cache does not hold), ``not-about-the-request`` (credentials,
 budget, server: the request was not judged), ``accepted`` (a 2xx).
 
-Until ``booking_rules.explain`` takes a platform (its per-platform Protocol), this is
-PNE's explain on its own; ``errors`` and ``advice`` are what that Protocol's parser and
-advice need.
+``EXPLAIN`` is PNE's side of ``booking_rules.explain`` (the per-platform seam):
+``br.explain(body, request, snapshot, platform="pne", ruleset="pne", ...)`` and
+``booking-rules explain --platform pne`` go through it. :func:`explain_pne` gives the same
+reading as a PNE-shaped result (with ``cannotBeKnown`` as a list).
 """
 
 from __future__ import annotations
@@ -25,13 +26,18 @@ from typing import Any
 
 from ..._errors import InputError
 from ..._time import format_utc
+from ...core import model as m
+from ...core.codes import CodeTable
 from ...core.report import Report, Violation
 from ...core.ruleset import Ruleset
 from ...core.snapshot import Snapshot
-from . import check
+from ...explain.platform import Advice
+from ._check import check
 from .advice import ALWAYS_UNKNOWN, read_status
+from .codes import TABLE
 from .errors import PneResponse, parse_response
-from .requests import infer_kind
+from .load import load_snapshot
+from .requests import infer_kind, parse_request
 
 # Codes a status is about, when the check finds them.
 _BY_STATUS = {
@@ -86,7 +92,9 @@ class PneExplanation:
 
     def to_text(self) -> str:
         r = self.report
-        lines = [f"{self.diagnosis.upper()}  PNE answered {self.write} with "
+        status = (f"HTTP {self.response.status}" if self.response.status is not None
+                  else "no HTTP status")
+        lines = [f"{self.diagnosis.upper()}  PNE answered {self.write} with {status}; "
                  f"{self.response.describe()}", "", self.explanation]
         if self.evidence:
             lines += ["", "What the check finds:"]
@@ -133,10 +141,20 @@ def explain_pne(error: str | bytes | Mapping[str, Any] | None, request: object,
     kind = (request.get("kind") if isinstance(request, Mapping) else None) or (
         infer_kind(body) if isinstance(body, Mapping) else "appointment")
     write = "POST /orders" if kind == "order" else "POST /appointments"
+    diagnosis, text, evidence, remedies, unknown = diagnose(response, report, write)
+    return PneExplanation(diagnosis, text, response, report, tuple(evidence),
+                          tuple(remedies), tuple(unknown), write)
+
+
+def diagnose(response: PneResponse, report: Report, write: str
+             ) -> tuple[str, str, list[Violation], list[tuple[str, str]], list[str]]:
+    """PNE's answer against the check of the same request: (diagnosis, explanation, the
+    violations it bears on, remedies, what cannot be known)."""
     reading = read_status(response, write)
     unknown = [*ALWAYS_UNKNOWN, *reading.unknown]
     errors = list(report.violations)
     related = _related(response, errors)
+    evidence: list[Violation]
     if response.status is not None and 200 <= response.status < 300:
         diagnosis, evidence = "accepted", []
     elif not reading.about_request:
@@ -161,8 +179,8 @@ def explain_pne(error: str | bytes | Mapping[str, Any] | None, request: object,
                  + ", another booking took the time first, or PNE checks something the "
                  "cache does not hold. Refresh the snapshot and check again.")
         unknown.append("which of those it was, without a fresh snapshot")
-    return PneExplanation(diagnosis, text, response, report, tuple(evidence),
-                          tuple(reading.remedies), tuple(dict.fromkeys(unknown)), write)
+    return (diagnosis, text, evidence, list(reading.remedies),
+            list(dict.fromkeys(unknown)))
 
 
 def _related(response: PneResponse, errors: list[Violation]) -> list[Violation]:
@@ -173,3 +191,44 @@ def _related(response: PneResponse, errors: list[Violation]) -> list[Violation]:
         if name.lower() in text.lower():
             codes.update(about)
     return [v for v in errors if v.code in codes]
+
+
+@dataclass(frozen=True)
+class PneExplain:
+    """PNE, as ``booking_rules.explain`` uses it (its ``ExplainPlatform`` seam): PNE
+    answers no rule codes, so every answer is read by :meth:`advise` (status first, the
+    check's violations as evidence, what cannot be known said in the text)."""
+
+    vish: bool = False
+    table: CodeTable = TABLE
+    rule_status: int = 400  # PNE sends no rule codes; 400 is its validation status
+    categories: Mapping[str, str] = field(default_factory=dict)
+
+    def load_snapshot(self, source: str | Path | Mapping[str, Any]) -> Snapshot:
+        return load_snapshot(source)
+
+    def parse_request(self, request: object, snapshot: Snapshot) -> m.Request:
+        return parse_request(request, snapshot, vish=self.vish)
+
+    def parse_response(self, error: str | bytes | Mapping[str, Any] | None,
+                       status: int | None) -> PneResponse:
+        return parse_response(error, status)
+
+    def advise(self, response: Any, situation: Any) -> Advice:
+        report: Report = situation.report
+        write = "POST /orders" if situation.request.subject == "order" else (
+            "POST /appointments")
+        diagnosis, text, evidence, remedies, unknown = diagnose(response, report, write)
+        said = f"{text} Diagnosis: {diagnosis}. Cannot be known: " + " ".join(
+            u if u.endswith(".") else f"{u}." for u in unknown)
+        return Advice(said, [{"action": a, **({"endpoint": e} if e else {})}
+                             for a, e in remedies], evidence)
+
+    def rule_remedies(self, rule: str, situation: Any, item: Any) -> list[dict[str, str]]:
+        return []  # never asked: PNE answers no rule code
+
+    def editor(self, request: object, canonical: m.Request, snapshot: Snapshot) -> None:
+        return None  # alternatives come with rule codes, which PNE does not send
+
+
+EXPLAIN = PneExplain()

@@ -16,13 +16,14 @@ from ...core import model as m
 from ...core.report import Report
 from ...core.ruleset import Ruleset
 from ...core.snapshot import Snapshot
-from . import check as _check
-from . import parse_request as _parse
+from ._check import check as _check
 from .codes import TABLE
+from .explain import PneExplain
 from .load import load_snapshot
 from .requests import KINDS, VISH_NOTE
+from .requests import parse_request as _parse
 
-__all__ = ["DEFAULT_RULESET", "KINDS", "NAME", "TABLE", "VISH_NOTE", "check",
+__all__ = ["DEFAULT_RULESET", "EXPLAIN", "KINDS", "NAME", "TABLE", "VISH_NOTE", "check",
            "load_snapshot", "parse_request", "refuse_slots"]
 
 DEFAULT_RULESET = "pne"
@@ -45,3 +46,5 @@ def check(snapshot: Snapshot, request: object, *, now: datetime, online: bool = 
 def refuse_slots() -> None:
     """VISH has no ``ShowAvailable`` and cannot book: a slot search is refused."""
     raise InputError("slots", "", f"PatientNow Essentials ({VISH_NOTE})", "VISH")
+
+EXPLAIN = PneExplain(vish=True)  # explain re-checks a request as VISH would refuse it

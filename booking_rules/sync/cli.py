@@ -1,0 +1,240 @@
+"""``booking-rules sync`` and ``booking-rules cache status``, as functions to register.
+
+    from booking_rules.sync.cli import add_arguments
+    add_arguments(subparsers)      # adds "sync" and "cache status", each with its func
+
+Exit codes: 0 done; 1 a stream stopped or the budget ran out (the cache is consistent,
+only incomplete: run again); 2 bad setup (one line on stderr: no credentials, unknown
+branch, a base URL that does not answer like Phorest, an unusable cache, a bad flag).
+Progress goes to stderr (a rich display on a terminal, plain lines otherwise); the
+one-line summary of each poll to stdout. Credentials never appear in either.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable, Mapping
+from datetime import UTC, date, datetime
+from typing import Any, TextIO
+
+import httpx
+
+from .. import BookingRulesError
+from ..cache import DEFAULT_URL, open_cache
+from ._credentials import from_environment, from_file
+from ._errors import SetupError
+from ._http import resolve_base_url
+from ._syncer import StreamResult, Syncer
+
+EXIT_OK, EXIT_INCOMPLETE, EXIT_SETUP = 0, 1, 2
+
+
+def add_arguments(subparsers: Any) -> None:
+    """Register ``sync`` and ``cache status`` on an argparse subparsers object."""
+    p = subparsers.add_parser("sync", help="poll a branch from the Phorest API into the cache",
+                              description="Fetch a branch's data into the local cache. "
+                              "Credentials: PHOREST_USERNAME (global/<email>) and "
+                              "PHOREST_PASSWORD, or --credentials-file.")
+    p.add_argument("--business", required=True, help="the Phorest business id")
+    p.add_argument("--branch", required=True, help="the Phorest branch id")
+    p.add_argument("--cache", default=DEFAULT_URL, help=f"cache URL (default {DEFAULT_URL})")
+    p.add_argument("--base-url", default="eu",
+                   help="eu (default), us, dev, or a URL such as a local sandbox's")
+    p.add_argument("--from", dest="from_", metavar="DATE",
+                   help="first local date to cover (yyyy-mm-dd; default 30 days ago)")
+    p.add_argument("--to", metavar="DATE",
+                   help="last local date to cover (yyyy-mm-dd; default in 90 days)")
+    p.add_argument("--watch", type=float, metavar="SECONDS",
+                   help="poll again every SECONDS until interrupted")
+    p.add_argument("--credentials-file", metavar="FILE",
+                   help='JSON {"username", "password"} or PHOREST_USERNAME=/PHOREST_PASSWORD= '
+                   "lines")
+    p.add_argument("--budget", type=int, default=5000, metavar="N",
+                   help="at most N requests per poll (default 5000)")
+    p.set_defaults(func=run_sync)
+
+    p = subparsers.add_parser("cache", help="inspect the local cache")
+    sub = p.add_subparsers(dest="cache_command", required=True)
+    s = sub.add_parser("status", help="per stream: rows, covered window, age")
+    s.add_argument("--cache", default=DEFAULT_URL, help=f"cache URL (default {DEFAULT_URL})")
+    s.add_argument("--business", help="only this business")
+    s.add_argument("--format", choices=["text", "json"], default="text")
+    s.set_defaults(func=run_cache_status)
+
+
+def _date(flag: str, text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise SetupError(f"{flag}: expected a date such as 2026-11-01, got {text!r}") from None
+
+
+def _clock() -> datetime:
+    return datetime.now(UTC)  # the CLI is the edge: the clock is read here only
+
+
+class _Plain:
+    """Progress as plain lines (not a terminal): one per stream."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+
+    def stream_started(self, stream: str, what: str) -> None:
+        pass
+
+    def page_done(self, stream: str, page: int, rows: int, changed: int) -> None:
+        pass
+
+    def stream_done(self, result: StreamResult) -> None:
+        if result.outcome == "skipped" and not result.requests:
+            return
+        line = (f"  {result.stream}: {result.outcome}, {result.rows_changed} changed, "
+                f"{result.rows_gone} gone, {result.requests} requests")
+        if result.quarantined:
+            line += f", {result.quarantined} odd rows quarantined"
+        if result.message:
+            line += f" ({result.message})"
+        print(line, file=self.out, flush=True)
+
+
+class _Rich(_Plain):
+    """A live display on a terminal: one line per stream with pages and rows."""
+
+    def __init__(self, out: TextIO) -> None:
+        super().__init__(out)
+        from rich.console import Console
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        self._progress = Progress(SpinnerColumn(), TextColumn("{task.description}"),
+                                  TimeElapsedColumn(), console=Console(file=out),
+                                  transient=False)
+        self._tasks: dict[str, Any] = {}
+        self._progress.start()
+
+    def stream_started(self, stream: str, what: str) -> None:
+        if stream not in self._tasks:
+            self._tasks[stream] = self._progress.add_task(f"{stream}: {what}", total=None)
+        else:
+            self._progress.update(self._tasks[stream], description=f"{stream}: {what}")
+
+    def page_done(self, stream: str, page: int, rows: int, changed: int) -> None:
+        task = self._tasks.get(stream)
+        if task is not None:
+            self._progress.update(task, description=f"{stream}: page {page}, {rows} rows, "
+                                  f"{changed} changed")
+
+    def stream_done(self, result: StreamResult) -> None:
+        task = self._tasks.get(result.stream)
+        text = (f"{result.stream}: {result.outcome}, {result.rows_changed} changed, "
+                f"{result.requests} requests" + (f" ({result.message})" if result.message
+                                                 else ""))
+        if task is None:
+            if result.outcome != "skipped" or result.requests:
+                self._progress.console.print("  " + text)
+            return
+        self._progress.update(task, description=text, total=1, completed=1)
+
+    def stop(self) -> None:
+        self._progress.stop()
+
+
+def run_sync(args: argparse.Namespace, *, transport: httpx.BaseTransport | None = None,
+             clock: Callable[[], datetime] = _clock, environ: Mapping[str, str] | None = None,
+             out: TextIO | None = None, err: TextIO | None = None,
+             sleep: Callable[[float], None] = time.sleep, max_polls: int | None = None
+             ) -> int:
+    """``booking-rules sync``. The keyword arguments are for tests (an in-process
+    transport, a fixed clock, the environment, the streams, a bounded watch)."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    progress: _Plain | None = None
+    cache = None
+    syncer = None
+    try:
+        window_from, window_to = _date("--from", args.from_), _date("--to", args.to)
+        if (window_from is None) != (window_to is None):
+            raise SetupError("--from and --to go together")
+        if args.watch is not None and args.watch <= 0:
+            raise SetupError("--watch: expected a number of seconds above 0")
+        if args.budget is not None and args.budget < 1:
+            raise SetupError("--budget: expected at least 1 request")
+        base_url = resolve_base_url(args.base_url)
+        credentials = (from_file(args.credentials_file) if args.credentials_file
+                       else from_environment(environ))
+        cache = open_cache(args.cache, create=True)
+        window = (window_from, window_to) if window_from and window_to else None
+        progress = _Rich(err) if err.isatty() else _Plain(err)
+        syncer = Syncer(args.business, args.branch, credentials=credentials,
+                        store=cache.store, clock=clock, base_url=base_url,
+                        transport=transport, window=window, budget=args.budget,
+                        progress=progress)
+        polls = 0
+        status = EXIT_OK
+        while True:
+            summary = syncer.poll(refresh_all=polls == 0)
+            polls += 1
+            print(summary, file=out, flush=True)
+            status = EXIT_OK if summary.ok else EXIT_INCOMPLETE
+            if args.watch is None or (max_polls is not None and polls >= max_polls):
+                return status
+            sleep(args.watch)
+    except KeyboardInterrupt:
+        print("booking-rules: sync stopped (every committed page is kept)", file=err)
+        return EXIT_OK
+    except BookingRulesError as exc:
+        print(f"booking-rules: {exc}", file=err)
+        return EXIT_SETUP
+    finally:
+        if isinstance(progress, _Rich):
+            progress.stop()
+        if syncer is not None:
+            syncer.close()
+        if cache is not None:
+            cache.close()
+
+
+def _age(seconds: int | None) -> str:
+    if seconds is None:
+        return "never"
+    if seconds < 120:
+        return f"{seconds} s"
+    if seconds < 7200:
+        return f"{seconds // 60} min"
+    if seconds < 172800:
+        return f"{seconds // 3600} h"
+    return f"{seconds // 86400} days"
+
+
+def run_cache_status(args: argparse.Namespace, *, clock: Callable[[], datetime] = _clock,
+                     out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """``booking-rules cache status``: per stream, rows, window, age."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    try:
+        with open_cache(args.cache) as cache:
+            rows = cache.status(clock(), business=args.business)
+    except BookingRulesError as exc:
+        print(f"booking-rules: {exc}", file=err)
+        return EXIT_SETUP
+    if args.format == "json":
+        print(json.dumps([r.to_dict() for r in rows], indent=2), file=out)
+        return EXIT_OK
+    if not rows:
+        print(f"{args.cache}: empty (run booking-rules sync)", file=out)
+        return EXIT_OK
+    print(f"{'business':<12} {'branch':<12} {'stream':<15} {'rows':>8} {'gone':>6} "
+          f"{'window':<23} {'age':>8}  note", file=out)
+    for r in rows:
+        window = f"{r.window[0]}..{r.window[1]}" if r.window else "-"
+        note = r.last_error or ""
+        if r.quarantined:
+            note = f"{r.quarantined} quarantined; " + note
+        print(f"{r.business:<12} {r.branch or '(business)':<12} {r.stream:<15} "
+              f"{r.rows:>8} {r.gone:>6} {window:<23} {_age(r.age_seconds):>8}  {note}",
+              file=out)
+    return EXIT_OK
