@@ -147,7 +147,7 @@ def read_appointment(body: Mapping[str, Any], snapshot: Snapshot, source: str,
             "StartDate": "2025-09-11T13:15:00", "Init": 15, "Delay": 0, "Complete": 0,
             "Notes": "Booked via API", "BookedOnline": True}
         notices.append(m.Notice(
-            "client_shape_in_booking", "the body is a customer, not an appointment: it has "
+            "client_shape_in_booking", "The body is a customer, not an appointment: it has "
             f"the customer fields {', '.join(pasted)} and no ServiceId (the mistake PNE's "
             "recipes warn about: older examples paste the customer field list here)", "",
             {"customerFields": pasted, "appointmentFields": list(APPOINTMENT_FIELDS),
