@@ -202,3 +202,9 @@ def test_the_public_face_checks_pne_with_its_own_ruleset() -> None:
     snap = pne.load_snapshot(location_doc())
     report = br.check(snap, appointment(), now=PNE_NOW, platform="pne")
     assert report.verdict == "PASS" and report.ruleset == "pne"
+
+
+def test_shared_rules_point_at_the_pne_body_fields() -> None:
+    report = run_pne(appointment(EmployeeId="emp_lve", CustomerId="cus_x"))
+    assert {(v.code, v.location) for v in (*report.violations, *report.warnings)} >= {
+        ("UNKNOWN_ID", "EmployeeId"), ("UNKNOWN_CUSTOMER", "CustomerId")}

@@ -136,3 +136,27 @@ def test_an_order_that_reconciles_passes_without_a_warning(data: st.DataObject) 
     body = data.draw(brt.pne_orders(doc, consistent=True))
     report = pne.check(pne.load_snapshot(doc), body, now=brt.now_for_pne(doc))
     assert report.verdict == "PASS" and not report.warnings, report.to_text()
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(st.data())
+def test_minutes_differ_is_timeless_as_declared(data: st.DataObject) -> None:
+    """The slot search runs timeless rules once per combination: MINUTES_DIFFER_FROM_SERVICE
+    must answer the same whenever the appointment starts."""
+    import dataclasses
+
+    doc = data.draw(brt.pne_locations())
+    snap = pne.load_snapshot(doc)
+    body = data.draw(brt.pne_appointments(doc, exact_minutes=False))
+    rule = pne.TABLE.rules["block_minutes_differ"]
+    assert rule.timeless
+    only = dataclasses.replace(br.load_ruleset("pne", platform="pne"), rules=(rule,))
+    first = [(v.code, v.location) for v in pne.check(snap, body, now=brt.now_for_pne(doc),
+                                                      ruleset=only).warnings]
+    for hours in (-30, 5, 49):
+        moved = dict(body)
+        start = datetime.fromisoformat(body["StartDate"]) + timedelta(hours=hours)
+        moved["StartDate"] = start.strftime("%Y-%m-%dT%H:%M:%S")
+        again = pne.check(snap, moved, now=brt.now_for_pne(doc), ruleset=only)
+        assert [(v.code, v.location) for v in again.warnings] == first

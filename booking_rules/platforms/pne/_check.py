@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
 from ...core.engine import run
-from ...core.report import Report
+from ...core.report import Report, Violation
 from ...core.ruleset import Ruleset, resolve_ruleset
 from ...core.snapshot import Snapshot
 from .codes import TABLE
@@ -32,4 +33,22 @@ def check(snapshot: Snapshot, request: object, *, now: datetime, online: bool = 
         raise ValueError("now must be an aware datetime (it is always an input)")
     rs = resolve_ruleset(ruleset, TABLE)
     req = parse_request(request, snapshot, source, kind, vish=vish)
-    return run(snapshot, req, now=now, online=online or rs.online, rs=rs)
+    return _pne_fields(run(snapshot, req, now=now, online=online or rs.online, rs=rs))
+
+
+# The booking rules PNE shares with Phorest name a schedule's fields canonically; a PNE
+# appointment body is flat, so its fields are these.
+_FIELDS = {"staffId": "EmployeeId", "serviceId": "ServiceId", "clientId": "CustomerId"}
+
+
+def _pne_fields(report: Report) -> Report:
+    """``report`` with the shared rules' locations in the PNE body's field names."""
+    def moved(vs: tuple[Violation, ...]) -> tuple[Violation, ...]:
+        return tuple(replace(v, location=_FIELDS[v.location]) if v.location in _FIELDS
+                     else v for v in vs)
+
+    if not any(v.location in _FIELDS for v in (*report.violations, *report.warnings,
+                                                *report.unknowns)):
+        return report
+    return replace(report, violations=moved(report.violations),
+                   warnings=moved(report.warnings), unknowns=moved(report.unknowns))
