@@ -39,7 +39,7 @@ def test_an_appointment_and_an_order_are_checked_against_the_bundled_location(
     report = json.loads(out)
     assert {v["code"] for v in report["violations"]} == {"EXTENDED_PRICE_MISMATCH",
                                                           "PAYMENTS_BELOW_TOTAL"}
-    assert report["predicted_api_code"] is None
+    assert report["predictedApiCode"] is None
 
 
 def test_the_platform_flag_and_vish(capsys: pytest.CaptureFixture[str]) -> None:
@@ -88,7 +88,7 @@ def test_explain_a_pne_answer(capsys: pytest.CaptureFixture[str], tmp_path: Path
     code, out, _ = run(capsys, "explain", "--snapshot", str(PNE_LOCATION), "--request",
                        str(EXAMPLES / "appointment_double_booked.json"), "--error",
                        str(error), "--status", "409", "--now", NOW, "--format", "json")
-    assert code == 0
+    assert code == 6  # exit by diagnosis: PNE answers no rule code (docs/explain.md)
     found = json.loads(out)
     assert found["code"] is None and found["status"] == 409  # PNE sends no code
     assert "Diagnosis: confirmed" in found["explanation"]
@@ -98,7 +98,7 @@ def test_explain_a_pne_answer(capsys: pytest.CaptureFixture[str], tmp_path: Path
     code, out, _ = run(capsys, "explain", "--snapshot", str(PNE_LOCATION), "--request",
                        str(EXAMPLES / "appointment_recipe.json"), "--error", str(error),
                        "--status", "401", "--now", NOW, "--platform", "vish")
-    assert code == 0 and "401" in out and "VISH_READ_ONLY" in out
+    assert code == 6 and "401" in out and "VISH_READ_ONLY" in out
 
 
 def test_rules_for_pne(capsys: pytest.CaptureFixture[str]) -> None:
@@ -109,3 +109,15 @@ def test_rules_for_pne(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, _ = run(capsys, "rules", "--platform", "pne", "--check-docs",
                      str(ROOT / "docs" / "rules" / "pne"))
     assert code == 0
+
+
+def test_a_pne_snapshot_from_standard_input_is_recognised(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import sys
+
+    data = PNE_LOCATION.read_bytes()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+    code, out, _ = run(capsys, "check", "--snapshot", "-", "--request",
+                       str(EXAMPLES / "appointment_double_booked.json"), "--now", NOW)
+    assert code == 1 and "EMPLOYEE_DOUBLE_BOOKED" in out

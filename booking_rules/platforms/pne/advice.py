@@ -16,8 +16,8 @@ from .errors import PneResponse
 # What is never knowable from a PNE answer, whatever it is (PNE publishes no codes).
 ALWAYS_UNKNOWN = (
     "PNE publishes no error codes and no error body shape, so which of its checks refused "
-    "the request cannot be read from the answer: the cache's prediction (below) is the "
-    "engine's, not PNE's word.",
+    "the request cannot be read from the answer: what the check finds is the engine's "
+    "reading of the cache, not PNE's word.",
 )
 
 

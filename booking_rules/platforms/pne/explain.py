@@ -220,7 +220,8 @@ class PneExplain:
             "POST /appointments")
         diagnosis, text, evidence, remedies, unknown = diagnose(response, report, write)
         said = f"{text} Diagnosis: {diagnosis}. Cannot be known: " + " ".join(
-            u if u.endswith(".") else f"{u}." for u in unknown)
+            (u[0].upper() + u[1:]) if u.endswith(".") else f"{u[0].upper()}{u[1:]}."
+            for u in unknown)
         return Advice(said, [{"action": a, **({"endpoint": e} if e else {})}
                              for a, e in remedies], evidence)
 
