@@ -51,8 +51,10 @@ def add_arguments(subparsers: Any) -> None:
                    help="an online booking (default ruleset becomes phorest-online)")
     p.add_argument("--ruleset", metavar="NAME|PATH",
                    help="a bundled ruleset name or a TOML path (default: phorest)")
-    p.add_argument("--kind", choices=["createBooking", "updateAppointment", "appointment",
-                                      "order"],
+    from ..platforms.phorest.requests import KINDS as PHOREST_KINDS
+    from ..platforms.pne.requests import KINDS as PNE_KINDS
+
+    p.add_argument("--kind", choices=[*PHOREST_KINDS, *PNE_KINDS],
                    help="the request kind, when the body alone does not say (PNE: "
                    "appointment or order)")
     add_platform(p)

@@ -15,9 +15,10 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 Interval = tuple[datetime, datetime]
-# What a booking request does, whatever a platform calls it (Phorest: createBooking,
-# updateAppointment).
-Kind = Literal["create", "update"]
+# What a request does, whatever a platform calls it (Phorest: createBooking,
+# updateAppointment, createClient, ...). "read" checks what an answer read back holds (a
+# CSV export job's download link), before the caller acts on it.
+Kind = Literal["create", "update", "read"]
 # How a source writes appointment times of day: branch-local wall clock or UTC wall clock.
 Times = Literal["local", "utc"]
 # What a request is about; a rule declares the subject it checks (``core.rule``).
@@ -263,17 +264,6 @@ class Request:
     raw: Mapping[str, Any] = field(default_factory=dict)
     subject: Subject = "booking"
     payload: Any = None  # the canonical body of a request that is not a booking
-
-
-@dataclass(frozen=True, slots=True)
-class Product:
-    """A catalogue item sold at the branch, with its price there (exact, or None when the
-    catalogue gives none for this branch)."""
-
-    id: str
-    name: str
-    price: Decimal | None = None
-    active: bool = True
 
 
 # --- orders: a sale of items with its payments (``Request.subject`` "order") -------------

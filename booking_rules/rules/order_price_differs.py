@@ -54,7 +54,7 @@ def check(request: m.Request, ctx: Context) -> Iterator[Finding]:
     order = order_of(ctx)
     if order is None:
         return
-    products = ctx.snapshot.products
+    products = ctx.snapshot.records.products
     for line in order.lines:
         product = products.get(line.item.id or "")
         sent = line.unit_price.value

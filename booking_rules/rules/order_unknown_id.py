@@ -2,7 +2,8 @@
 
 ## What it checks
 Each line item's `ItemId` against the catalogue its `InvType` names: a product of the
-snapshot for `R`, a service for `S`. Packages (`P`) and gifts (`G`) have no list in a
+snapshot for `R` (UNKNOWN when the snapshot holds no product list at all), a service for
+`S`. Packages (`P`) and gifts (`G`) have no list in a
 snapshot, so their ids cannot be checked: UNKNOWN, never a silent pass. `O` (other) names
 no catalogue and is not checked. The order's and each line's `EmployeeId`, when given,
 must be an employee of the snapshot. Each unknown id is its own finding, with the
@@ -73,7 +74,13 @@ def check(request: m.Request, ctx: Context) -> Iterator[Finding | Unknown]:
         what = _CATALOGUES.get(kind or "")
         if what is None:
             continue
-        known: Collection[str] = snap.products if what == "product" else snap.services
+        if what == "product" and not snap.records.holds("products"):
+            yield Unknown(f"{line.item.path} {item!r} is a product, and the snapshot holds "
+                          "no product list, so the id cannot be checked.",
+                          {"field": line.item.path, "id": item, "kind": "retail"})
+            continue
+        known: Collection[str] = (snap.records.products if what == "product"
+                                  else snap.services)
         if item not in known:
             yield _finding(line.item, what, known)
     staff = [order.staff, *(line.staff for line in order.lines)]

@@ -293,7 +293,7 @@ class _Api:
 
     async def customer_purchases(self, request: Request) -> Response:
         customer = self._customer(request)
-        products = self.state.snapshot.products
+        products = self.state.snapshot.records.products
         services = self.state.snapshot.services
         out = []
         for o in self.state.orders:

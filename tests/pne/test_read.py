@@ -27,7 +27,8 @@ def test_the_example_location_reads_into_canonical_parts() -> None:
                                                               "svc_laser_old"}
     assert snap.staff["emp_former"].archived
     # The serum's price is the selling location's entry, not the first one.
-    assert snap.products["prd_serum"].price == Decimal("48.0")
+    assert snap.records.products["prd_serum"].price == Decimal("48.0")
+    assert snap.records.holds("products")
     assert snap.clients["cus_test"].name == "Test Client"  # read from its page
 
 

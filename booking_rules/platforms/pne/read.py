@@ -32,6 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ..._errors import InputError
 from ..._time import UTC, load_zone, local_span, wall_to_utc
 from ...core import model as m
+from ...core.records import Product, Records
 from ...core.snapshot import Snapshot
 from .assumed import (
     CANCELLED_STATUSES,
@@ -345,7 +346,7 @@ def read_document(doc: Mapping[str, Any], source: str) -> Snapshot:
             c.CustomerId, _name(c.FirstName, c.LastName, c.CustomerId)), notices,
             f"Customers[{i}]")
 
-    products: dict[str, m.Product] = {}
+    products: dict[str, Product] = {}
     for i, p in enumerate(items(doc, "Products", ProductIn, source)):
         price: Decimal | None = None
         for j, d in enumerate(p.ProductDetails):
@@ -354,15 +355,19 @@ def read_document(doc: Mapping[str, Any], source: str) -> Snapshot:
                 if price is None:
                     raise InputError(source, f"Products[{i}].ProductDetails[{j}].Price",
                                      f"a number ({problem})", d.Price)
-        _put(products, p.ProductId, m.Product(
-            p.ProductId, p.Description or p.Name or p.ProductId, price, p.IsActive),
-            notices, f"Products[{i}]")
+        _put(products, p.ProductId, Product(
+            p.ProductId, p.Description or p.Name or p.ProductId, archived=not p.IsActive,
+            price=price), notices, f"Products[{i}]")
 
     coverage = _coverage(doc, zone, source)
     snap = Snapshot.from_parts(
         branch, staff=staff.values(), services=services.values(), roster=roster,
-        appointments=plain, clients=clients.values(), products=products.values(),
-        coverage=coverage, notices=notices, source=source)
+        appointments=plain, clients=clients.values(), coverage=coverage, notices=notices,
+        # A snapshot without Products holds no catalogue: the order rules that need one
+        # answer UNKNOWN rather than guess (Records.holds).
+        records=Records(held=frozenset({"products"}) if "Products" in doc else frozenset(),
+                        products=products),
+        source=source)
     if processing:
         # An appointment with a Delay and a Complete holds its employee in two blocks and
         # its customer for the whole span. The appointment table holds one interval per
