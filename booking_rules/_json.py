@@ -69,6 +69,7 @@ __all__ = [
     "loads",
     "map_file",
     "read_bytes",
+    "read_head",
     "read_json",
     "read_json_stream",
     "read_text",
@@ -184,6 +185,22 @@ def map_file(path: str | Path, *, what: str = "snapshot",
         os.close(fd)  # the map keeps its own reference to the file
     # A file system that cannot map: read it, with the same bound.
     return read_bytes(path, what=what, limit=limit)
+
+
+def read_head(path: str | Path, size: int) -> bytes | None:
+    """The first ``size`` bytes of the regular file ``path`` (to sniff its kind), or None
+    when it is not one or cannot be read: the caller's full read then says why. Never
+    blocks on a FIFO, never reads a device."""
+    try:
+        fd, _ = _open(path, "JSON", MAX_SNAPSHOT_BYTES)
+    except InputError:
+        return None
+    try:
+        return os.read(fd, size)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
 
 
 def read_text(path: str | Path, *, what: str, limit: int) -> str:

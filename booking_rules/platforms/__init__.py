@@ -9,10 +9,14 @@ Each platform package exposes ``TABLE`` (its :class:`~booking_rules.core.codes.C
 
 from __future__ import annotations
 
+import os
+import re
+from collections.abc import Mapping
 from importlib import import_module
 from types import ModuleType
 from typing import TYPE_CHECKING
 
+from .. import _json
 from .._errors import InputError
 from ..core.codes import CodeTable
 
@@ -20,7 +24,9 @@ if TYPE_CHECKING:
     from ..explain import ExplainPlatform
 
 # name -> module; the only list of platforms.
-_PLATFORMS = {"phorest": f"{__name__}.phorest"}
+# "vish" is PNE in the mode that refuses every appointment write (its read-mostly subset).
+_PLATFORMS = {"phorest": f"{__name__}.phorest", "pne": f"{__name__}.pne",
+              "vish": f"{__name__}.pne.vish"}
 NAMES = tuple(_PLATFORMS)
 
 
@@ -30,6 +36,24 @@ def get(name: str) -> ModuleType:
     if module is None:
         raise InputError("--platform", "", f"one of {', '.join(NAMES)}", name)
     return import_module(module)
+
+
+def infer(source: object) -> str:
+    """The platform a snapshot is for: a document (or a file whose first keys show it)
+    with a top-level ``Company`` is PNE's; anything else is Phorest's. A file is not read
+    whole: its first 256 KB are searched for the first top-level key of either."""
+    if isinstance(source, Mapping):
+        return "pne" if "Company" in source and "branch" not in source else "phorest"
+    if not isinstance(source, str | os.PathLike):
+        return "phorest"  # the platform's own reading gives the precise error
+    raw = _json.read_head(source, 262_144)  # never blocks on a FIFO, never reads a device
+    if raw is None:
+        return "phorest"  # the platform's own reading gives the precise error
+    found = _FIRST_KEY.search(raw.decode("utf-8", "replace"))
+    return "pne" if found is not None and found.group(1) == "Company" else "phorest"
+
+
+_FIRST_KEY = re.compile(r'"(Company|branch)"\s*:')
 
 
 def table(name: str) -> CodeTable:

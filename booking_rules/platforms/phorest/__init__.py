@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ... import _json
 from ..._errors import InputError
-from ...core.engine import run
+from ...core.engine import run, snapshot_for
 from ...core.guard import require_bool, require_instant, require_ruleset, require_snapshot
 from ...core.report import Report
 from ...core.ruleset import Ruleset, resolve_ruleset
@@ -52,6 +52,6 @@ def check(snapshot: Snapshot, request: object, *, now: datetime, online: bool = 
     if isinstance(request, Mapping):
         _json.check_value(request, source)  # a dict of the caller's own, or the CLI's
     rs = resolve_ruleset(require_ruleset(ruleset), TABLE)
-    snap = snapshot.with_times(rs.appointment_times)
+    snap = snapshot_for(snapshot, rs)
     req = parse_request(request, snap, source, kind)
     return run(snap, req, now=now, online=online or rs.online, rs=rs)
