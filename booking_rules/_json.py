@@ -187,12 +187,12 @@ def map_file(path: str | Path, *, what: str = "snapshot",
     return read_bytes(path, what=what, limit=limit)
 
 
-def read_head(path: str | Path, size: int) -> bytes | None:
+def read_head(path: str | os.PathLike[str], size: int) -> bytes | None:
     """The first ``size`` bytes of the regular file ``path`` (to sniff its kind), or None
     when it is not one or cannot be read: the caller's full read then says why. Never
     blocks on a FIFO, never reads a device."""
     try:
-        fd, _ = _open(path, "JSON", MAX_SNAPSHOT_BYTES)
+        fd, _ = _open(os.fspath(path), "JSON", MAX_SNAPSHOT_BYTES)
     except InputError:
         return None
     try:
