@@ -20,6 +20,10 @@ _TOP_KEYS = {"name", "description", "platform", "extends", "online", "appointmen
 ENGINE_OPTIONS: dict[str, tuple[Any, str]] = {
     "reserved_holds_block": (True, "RESERVED holds block staff, client, room and machine "
                              "like ACTIVE appointments (Phorest: they do)."),
+    "max_age": (0, "Seconds: a list a rule reads (appointments, rosters, breaks, rooms, "
+                "...) fetched longer ago than this before now makes the rule answer "
+                "UNKNOWN, with the age in the reason (RULES.md §6); a list whose fetch time "
+                "the snapshot does not say counts as too old. 0: off."),
 }
 
 
@@ -61,6 +65,7 @@ class Ruleset:
     online: bool = False
     appointment_times: m.Times = "local"
     reserved_holds_block: bool = True
+    max_age: int = 0  # seconds; 0: off
     description: str = ""
     # Built once at construction, never lazily: a ruleset is shared by the threads of a
     # server, and a table filled on first use by two threads at once can lose entries.
@@ -239,9 +244,13 @@ def load_ruleset(name_or_path: str | Path, table: CodeTable) -> Ruleset:
         if key not in ENGINE_OPTIONS:
             raise RulesetError(src, f"[options] unknown option {key!r}"
                                f"{_suggest(key, ENGINE_OPTIONS)}")
-        if not isinstance(value, type(ENGINE_OPTIONS[key][0])):
+        if not isinstance(value, type(ENGINE_OPTIONS[key][0])) or (
+                isinstance(value, bool) and key == "max_age"):
             raise RulesetError(src, f"[options] {key} must be a "
                                f"{type(ENGINE_OPTIONS[key][0]).__name__}")
+        if key == "max_age" and value < 0:
+            raise RulesetError(src, f"[options] max_age must be 0 (off) or more seconds, "
+                               f"got {value}")
 
     rule_options: dict[str, dict[str, Any]] = {}
     for rule in table.rules.values():
@@ -276,6 +285,7 @@ def load_ruleset(name_or_path: str | Path, table: CodeTable) -> Ruleset:
         severities=severities, rule_options=rule_options, priority=tuple(priority),
         online=online, appointment_times=times,
         reserved_holds_block=bool(engine_opts.get("reserved_holds_block", True)),
+        max_age=int(engine_opts.get("max_age", 0)),
         description=str(data.get("description", "")))
 
 

@@ -271,6 +271,15 @@ class CoverageIn(_Wire):
     from_: DateOrInstant | None = Field(default=None, alias="from")
     to: DateOrInstant | None = None
     fetchedAt: DateOrInstant | None = None
+    # Per list (a snapshot key: appointments, workTimeTables, ...): when it was fetched.
+    streams: dict[str, DateOrInstant] | None = None
+
+
+# Snapshot keys -> the canonical list names coverage and the rules use (model.LIST_NAMES).
+COVERAGE_STREAMS = {"staff": "staff", "services": "services", "workTimeTables": "roster",
+                    "breaks": "breaks", "appointments": "appointments", "rooms": "rooms",
+                    "machines": "machines", "specialOffers": "offers", "courses": "courses",
+                    "clientCourses": "course_items", "clients": "clients"}
 
 
 class ConventionsIn(_Wire):
@@ -750,8 +759,16 @@ def read_snapshot_doc(
             day = value + timedelta(days=1) if end else value  # `to` dates are inclusive
             return local_span(day, time(0), time(0), zone)[0].instant
 
+        streams: list[tuple[str, datetime]] = []
+        for key, value in sorted((cov.streams or {}).items()):
+            if key not in COVERAGE_STREAMS:
+                raise InputError(source, f"coverage.streams.{key}", "a snapshot list key ("
+                                 + ", ".join(COVERAGE_STREAMS) + ")")
+            at = instant(value, False)
+            assert at is not None  # a date or an instant, validated above
+            streams.append((COVERAGE_STREAMS[key], at))
         parts.coverage = m.Coverage(instant(cov.from_, False), instant(cov.to, True),
-                                    instant(cov.fetchedAt, False))
+                                    instant(cov.fetchedAt, False), tuple(streams))
     return branch, times, declared, parts
 
 
