@@ -55,7 +55,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from .. import load_snapshot
     from ..platforms.phorest import check as run
 
-    snapshot = load_snapshot(args.snapshot)
+    snapshot = load_snapshot(args.snapshot, branch=args.branch)
     request = read_json(args.request)
     ruleset = args.ruleset or ("phorest-online" if args.online else "phorest")
     report = run(snapshot, request, now=parse_now(args.now), online=args.online,
@@ -68,7 +68,7 @@ def _cmd_slots(args: argparse.Namespace) -> int:
     from .. import find_slots, load_snapshot
     from .._slots import slots_to_json, slots_to_phorest, slots_to_text
 
-    snapshot = load_snapshot(args.snapshot)
+    snapshot = load_snapshot(args.snapshot, branch=args.branch)
     ruleset = args.ruleset or ("phorest-online" if args.online else "phorest")
     start = parse_when("--from", args.from_)
     end = parse_when("--to", args.to)
@@ -101,7 +101,7 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     if missing:
         raise InputError("explain", "", "--" + ", --".join(missing) + " (or --corpus DIR)")
     result = explain(load_error(args.error), read_json(args.request),
-                     load_snapshot(args.snapshot), status=args.status,
+                     load_snapshot(args.snapshot, branch=args.branch), status=args.status,
                      now=parse_now(args.now), online=args.online, ruleset=ruleset,
                      request_source=args.request)
     sys.stdout.write(result.to_json() + "\n" if args.format == "json" else result.to_text())
@@ -163,7 +163,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("check", help="check a createBooking or updateAppointment request")
-    p.add_argument("--snapshot", required=True, help="the branch snapshot (JSON)")
+    p.add_argument("--snapshot", required=True, help="the branch snapshot (JSON), or a cache "
+                   "(cache.db, sqlite:///cache.db) with --branch")
+    p.add_argument("--branch", help="the branchId to read when the snapshot's branch is a "
+                   "page of several branches")
     p.add_argument("--request", required=True,
                    help="the request: {\"kind\": ..., \"body\": ...} or a bare body (JSON)")
     p.add_argument("--now", help="the instant the check runs at (ISO-8601); default: now")
@@ -177,7 +180,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_check)
 
     p = sub.add_parser("slots", help="the times that would pass, by the same rules")
-    p.add_argument("--snapshot", required=True, help="the branch snapshot (JSON)")
+    p.add_argument("--snapshot", required=True, help="the branch snapshot (JSON), or a cache "
+                   "(cache.db, sqlite:///cache.db) with --branch")
+    p.add_argument("--branch", help="the branchId to read when the snapshot's branch is a "
+                   "page of several branches")
     p.add_argument("--service", required=True, action="append",
                    help="a service id; repeat for a back-to-back chain, in order")
     p.add_argument("--staff", help="only this staff member (default: every qualified one)")
@@ -195,6 +201,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("explain", help="explain a Phorest error and offer what would pass")
     p.add_argument("--snapshot", help="the branch snapshot used when the request was sent")
+    p.add_argument("--branch", help="the branchId to read when the snapshot's branch is a "
+                   "page of several branches")
     p.add_argument("--request", help="the request that was refused (JSON)")
     p.add_argument("--error", help="the response body, as received (JSON, text, HTML or empty)")
     p.add_argument("--status", type=int, help="the HTTP status, when the body lacks it")
