@@ -178,8 +178,11 @@ class Cache:
         """The one branch the cache holds (of ``business``), for a caller that names none;
         a CacheError listing them when there are several, or none."""
         with self.store.read() as r:
-            held = r.branches(business)
-        synced = sorted({i for _, i in held})
+            # Branches synced, not every branch of the business's branch list.
+            synced = sorted({i for b, i in r.branches(business) if any(
+                (st := r.state(StreamKey.of(b, i, name), counts=False)) is not None
+                and st.fetched_at is not None for name in STREAMS
+                if STREAMS[name].scope == "branch")})
         if len(synced) == 1:
             return synced[0]
         listed = ", ".join(synced) or "none (run booking-rules sync first)"

@@ -13,6 +13,7 @@ one-line summary of each poll to stdout. Credentials never appear in either.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import time
@@ -23,11 +24,11 @@ from typing import Any, TextIO
 import httpx
 
 from .. import BookingRulesError
-from ..cache import DEFAULT_URL, open_cache
+from ..cache import COMPILED_LAG, DEFAULT_URL, Cache, open_cache
 from ._credentials import from_environment, from_file
 from ._errors import SetupError
 from ._http import resolve_base_url
-from ._syncer import StreamResult, Syncer
+from ._syncer import PollSummary, StreamResult, Syncer
 
 EXIT_OK, EXIT_INCOMPLETE, EXIT_SETUP = 0, 1, 2
 
@@ -179,6 +180,7 @@ def run_sync(args: argparse.Namespace, *, transport: httpx.BaseTransport | None 
             summary = syncer.poll(refresh_all=polls == 0)
             polls += 1
             print(summary, file=out, flush=True)
+            _compile_if_due(cache, args.business, args.branch, summary)
             status = EXIT_OK if summary.ok else EXIT_INCOMPLETE
             if args.watch is None or (max_polls is not None and polls >= max_polls):
                 return status
@@ -196,6 +198,20 @@ def run_sync(args: argparse.Namespace, *, transport: httpx.BaseTransport | None 
             syncer.close()
         if cache is not None:
             cache.close()
+
+
+def _compile_if_due(cache: Cache, business: str, branch: str, summary: PollSummary) -> None:
+    """Compile the branch's history again when it has none or lags by many rows, so the
+    next snapshot (a check) reads the compiled history, not every raw row. A cache it
+    cannot compile (locked, read-only, rows the loader refuses) is left as it is: the
+    snapshot then reads the raw rows, and says what is wrong if anything is."""
+    if not summary.streams.get("appointments") or not summary.streams[
+            "appointments"].rows_changed:
+        return
+    lag = cache.compiled_lag(branch, business=business)
+    if lag is None or lag > COMPILED_LAG // 4:
+        with contextlib.suppress(BookingRulesError):
+            cache.compile(branch, business=business)
 
 
 def _age(seconds: int | None) -> str:
