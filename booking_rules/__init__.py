@@ -36,7 +36,7 @@ from .explain import explain_corpus as _explain_corpus
 from .platforms.phorest import load_snapshot as _load_document
 
 if TYPE_CHECKING:
-    from ._slots import Slot
+    from ._slots import Slots
 
 __version__ = "0.1.0"
 
@@ -62,18 +62,28 @@ __all__ = [
 ]
 
 
-def check(snapshot: Snapshot, request: Any, *, now: datetime, online: bool = False,
-          ruleset: str | Path | Ruleset = "phorest", kind: str | None = None,
-          platform: str = "phorest") -> Report:
+def check(snapshot: Snapshot | str | Path, request: Any, *, now: datetime,
+          online: bool = False, ruleset: str | Path | Ruleset = "phorest",
+          kind: str | None = None, platform: str = "phorest") -> Report:
     """Every reason the platform would refuse ``request``, checked against ``snapshot``.
 
+    ``snapshot`` is a loaded :class:`Snapshot` or the path of a snapshot file (loaded for
+    this one check: load it once with ``load_snapshot`` to check many requests).
     ``request`` is a createBooking or updateAppointment body, or ``{"kind", "body"}``.
-    ``now`` is the instant the check runs at (aware); it is never read from the clock.
+    ``now`` is the instant the check runs at: an aware ``datetime``, never read from the
+    clock; anything else is an :class:`InputError`.
     """
     from .platforms import get
 
-    found: Report = get(platform).check(snapshot, request, now=now, online=online,
-                                        ruleset=ruleset, kind=kind)
+    _require_aware(now, "check")
+    plat = get(platform)
+    if isinstance(snapshot, str | Path):
+        snapshot = plat.load_snapshot(snapshot)
+    elif not isinstance(snapshot, Snapshot):
+        raise InputError("check", "snapshot", "a Snapshot (from load_snapshot) or the path "
+                         "of a snapshot file", type(snapshot).__name__)
+    found: Report = plat.check(snapshot, request, now=now, online=online, ruleset=ruleset,
+                               kind=kind)
     return found
 
 
@@ -127,6 +137,18 @@ def _cache_url(source: object) -> str | None:
     return f"sqlite:///{source}"
 
 
+def _require_aware(value: object, source: str, name: str = "now") -> None:
+    """``now``: an aware datetime, or an InputError that says how to make one."""
+    if not isinstance(value, datetime):
+        raise InputError(source, name, "an aware datetime such as datetime(2026, 11, 1, 12, "
+                         "tzinfo=UTC) (a string is not parsed: use "
+                         "datetime.fromisoformat('2026-11-01T12:00:00+00:00'))",
+                         value)
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise InputError(source, name, "an aware datetime (with tzinfo, e.g. tzinfo=UTC); a "
+                         "naive one names no instant", value.isoformat())
+
+
 def load_ruleset(name_or_path: str | Path, *, platform: str = "phorest") -> Ruleset:
     """A bundled ruleset by name (``phorest``, ``phorest-online``, ``strict``) or a TOML
     path, read with the platform's rule codes."""
@@ -140,11 +162,15 @@ def find_slots(snapshot: Snapshot, service_ids: Sequence[str], *, start: datetim
                end: datetime, staff_id: str | None = None, client_id: str | None = None,
                online: bool = False, step_minutes: int | None = None, now: datetime,
                ruleset: str | Path | Ruleset = "phorest",
-               max_slots_per_day: int | None = None, platform: str = "phorest") -> list[Slot]:
+               max_slots_per_day: int | None = None, platform: str = "phorest") -> Slots:
     """Every start on the grid in ``[start, end)`` that ``check`` would pass, per staff.
 
-    Sound and complete against ``check``: the same rules decide every slot.
+    Sound and complete against ``check``: the same rules decide every slot. The answer is
+    a list of ``Slot`` that also says what it could not decide (``.undecided``: days the
+    snapshot does not hold, searched around rather than refused) and, when nothing
+    passes, why at every time (``.blockers``).
     """
+    _require_aware(now, "slots")
     from ._slots import find_slots as _find
     from .core.ruleset import resolve_ruleset
     from .platforms import table

@@ -56,6 +56,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -69,14 +70,18 @@ from .core import model as m
 from .core.context import Context
 from .core.engine import Checker, clients_without_appointments, resolve
 from .core.index import merge, subtract
-from .core.rule import Rule
+from .core.report import COVERAGE_FIX, coverage_dates
+from .core.rule import Finding, Rule, Unknown
 from .core.ruleset import Ruleset
 from .core.snapshot import Snapshot
 
 __all__ = [
     "PLACEHOLDER_CLIENT",
+    "Blocker",
     "Slot",
     "SlotSchedule",
+    "Slots",
+    "Undecided",
     "find_slots",
     "slots_to_json",
     "slots_to_phorest",
@@ -158,6 +163,68 @@ class Slot:
                      [s.request_schedule() for s in self.schedules])
 
 
+@dataclass(frozen=True, slots=True)
+class Undecided:
+    """A part of the search the snapshot cannot answer, for one reason: the local dates
+    it concerns, the codes of the rules it stopped, the reason (as ``check`` words it) and
+    its fix. ``starts``: how many candidate starts it left undecided (0 when whole days
+    were left out of the search)."""
+
+    codes: tuple[str, ...]
+    reason: str
+    fix: str
+    first: date
+    last: date
+    starts: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"codes": list(self.codes), "reason": self.reason, "fix": self.fix,
+                "from": str(self.first), "to": str(self.last), "starts": self.starts}
+
+
+@dataclass(frozen=True, slots=True)
+class Blocker:
+    """A reason no time can pass whatever the start (an add-on booked alone, an archived
+    service, staff not qualified, not bookable online, hidden from online booking, an
+    unknown client, ...): the rule's code, the staff it stops (every one considered), and
+    the rule's own message and fix for the first of them."""
+
+    code: str
+    rule: str
+    staff_ids: tuple[str, ...]
+    message: str
+    fix: str
+    every: bool = False  # it stops every staff member the search considered
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "rule": self.rule, "staffIds": list(self.staff_ids),
+                "everyStaff": self.every, "message": self.message, "fix": self.fix}
+
+
+class Slots(list[Slot]):
+    """The slots found (a list, sorted by start then staff), and what the search could
+    not decide: ``undecided`` (parts of the window outside what the snapshot holds, or
+    starts a rule answered UNKNOWN for; the slots are those of the part it knows) and,
+    when nothing passes, ``blockers`` (reasons that hold at every start)."""
+
+    undecided: tuple[Undecided, ...]
+    blockers: tuple[Blocker, ...]
+    searched: tuple[date, date] | None  # the local dates searched, None when none were
+
+    def __init__(self, slots: Sequence[Slot] = (), *, undecided: Sequence[Undecided] = (),
+                 blockers: Sequence[Blocker] = (),
+                 searched: tuple[date, date] | None = None) -> None:
+        super().__init__(slots)
+        self.undecided = tuple(undecided)
+        self.blockers = tuple(blockers)
+        self.searched = searched
+
+    @property
+    def complete(self) -> bool:
+        """Whether every start of the window was decided."""
+        return not self.undecided
+
+
 # --- the search --------------------------------------------------------------------------
 
 
@@ -174,7 +241,7 @@ def find_slots(
     now: datetime,
     ruleset: Ruleset,
     max_slots_per_day: int | None = None,
-) -> list[Slot]:
+) -> Slots:
     """Every start in ``[start, end)`` on the grid at which booking ``service_ids`` (one
     service, or a back-to-back chain) passes ``check``, one slot per start and per staff
     member of the first service, sorted by start then staff id.
@@ -186,13 +253,19 @@ def find_slots(
     times of each local day; applied after verification, it is the only thing that leaves
     out a start that passes.
 
+    The answer is a :class:`Slots` list. Local days of the window the snapshot does not
+    hold (outside its declared ``coverage``, or else outside the dates of its rosters) are
+    not searched: the slots are those of the days it holds, and ``undecided`` names the
+    others with the reason and its fix; so are starts a rule answered UNKNOWN for. When
+    nothing passes for a reason that holds at every start (add-on only, archived, not
+    qualified, not bookable online, hidden online, unknown client), ``blockers`` says so
+    with the rule's code.
+
     Raises :class:`InputError` for an unknown service or staff id, an empty or reversed
-    window, a window longer than 31 days, or a window the snapshot does not cover (its
-    declared ``coverage``, or else the date range of its rosters), and for a step or
-    per-day limit below 1. A valid window with no time that passes gives ``[]``.
+    window, a window longer than 31 days, a ``now`` that is not an aware datetime, and
+    for a step or per-day limit below 1.
     """
-    if now.tzinfo is None:
-        raise ValueError("now must be an aware datetime (it is always an input)")
+    now = _aware(now, "now")
     rs = ruleset
     snap = snapshot.with_times(rs.appointment_times)
     online = online or rs.online
@@ -200,7 +273,8 @@ def find_slots(
     if staff_id is not None and staff_id not in snap.staff:
         raise InputError(SOURCE, "staff_id", f"a staffId the snapshot holds ({_some(snap.staff)})",
                          staff_id)
-    start, end = _window(snap, start, end)
+    start, end = _window(start, end)
+    known, undecided = _known(snap, rs, online, start, end)
     if step_minutes is not None and (isinstance(step_minutes, bool) or not isinstance(
             step_minutes, int) or step_minutes < 1):
         raise InputError(SOURCE, "step_minutes", "a whole number of minutes, at least 1",
@@ -211,12 +285,24 @@ def find_slots(
         raise InputError(SOURCE, "max_slots_per_day", "a whole number, at least 1",
                          max_slots_per_day)
     client = client_id or _placeholder(snap)
-    search = _Search(snap, rs, services, start, end, staff_id, client, client_id is None,
-                     online, step_minutes, now)
+    if known is None:
+        return Slots(undecided=undecided)
+    search = _Search(snap, rs, services, known[0], known[1], staff_id, client,
+                     client_id is None, online, step_minutes, now)
     found = sorted(search.run(), key=_BY_START)
     if max_slots_per_day is not None:
         found = _trim_per_day(found, max_slots_per_day, snap)
-    return found
+    blockers = search.blockers() if not found else []
+    zone = snap.zone
+    return Slots(found, undecided=[*undecided, *search.undecided()], blockers=blockers,
+                 searched=(local_date(known[0], zone), local_date(known[1] - _TICK, zone)))
+
+
+def _aware(value: object, name: str) -> datetime:
+    if not isinstance(value, datetime) or value.tzinfo is None:
+        raise InputError(SOURCE, name, "an aware datetime (an instant with a UTC offset, "
+                         "e.g. datetime(2026, 12, 1, 14, tzinfo=UTC))", value)
+    return value
 
 
 class _Search:
@@ -254,6 +340,10 @@ class _Search:
             # With no client given, the placeholder is not in the snapshot: not a reason
             # to fail.
             ignore=frozenset({_UNKNOWN_CLIENT}) if placeholder else frozenset())
+        self.staff_id = staff_id
+        # UNKNOWN answers met while verifying, by (code, reason less its dates): the
+        # first reason as worded, its fix, and the local dates of the starts it left open.
+        self._unknown: dict[tuple[str, str], tuple[str, str, list[date]]] = {}
 
     def _in_force(self, name: str) -> Rule | None:
         """The rule ``name`` when this ruleset runs it at error severity, else None."""
@@ -393,13 +483,95 @@ class _Search:
         req = _request(self.client, chain, self._instants)
         items = [resolve(s, self.snap, req) for s in req.schedules]
         if fixed is None:
-            fixed = self._timeless[key] = self.checker.passes(req, items, True)
+            fixed = self._timeless[key] = self._passes(req, items, True)
             if not fixed:
                 return False
-        return self.checker.passes(req, items, False)
+        return self._passes(req, items, False)
+
+    def _passes(self, req: m.Request, items: list[Any], timeless: bool) -> bool:
+        """``Checker.passes``, noting an UNKNOWN that alone keeps a start out (an error
+        found later decides the start: it fails whatever the unknown data holds)."""
+        severity_of, ignore = self.rs.severity_of, self.checker.ignore
+        unknown: list[tuple[Rule, Unknown]] = []
+        for rule, outcome, _, _ in self.checker.outcomes(req, items, timeless,
+                                                          errors_only=True):
+            if isinstance(outcome, Unknown):
+                unknown.append((rule, outcome))
+            elif severity_of(rule) == "error" and rule.name not in ignore:
+                return False
+        if not unknown:
+            return True
+        day = local_date(req.schedules[0].start, self.snap.zone)
+        for rule, outcome in unknown:
+            code = self.rs.code_of(rule)
+            key = (code, _DATES.sub("…", outcome.reason))
+            found = self._unknown.get(key)
+            if found is None:
+                fix = COVERAGE_FIX if "coverage" in outcome.evidence else ""
+                found = self._unknown[key] = (outcome.reason, fix, [])
+            found[2].append(day)
+        return False
+
+    def undecided(self) -> list[Undecided]:
+        """The UNKNOWN answers met, one per reason: the codes it stopped, and the span of
+        local dates and the number of the starts it left undecided."""
+        by_reason: dict[str, tuple[list[str], str, str, list[date]]] = {}
+        for (code, general), (reason, fix, days) in self._unknown.items():
+            group = by_reason.setdefault(general.replace(code, "\0"), ([], reason, fix, []))
+            group[0].append(code)
+            group[3].extend(days)
+        out = []
+        for codes, reason, fix, days in by_reason.values():
+            if len(codes) > 1:
+                reason = reason.replace(codes[0], "these rules")
+            out.append(Undecided(tuple(codes), reason, fix, min(days), max(days), len(days)))
+        return out
+
+    def blockers(self) -> list[Blocker]:
+        """When no start passes: the reasons that hold at every start, if every
+        combination of staff, room and machine meets one (else time decides, and there is
+        no such reason). Each with its code and the staff it stops."""
+        staff = [self.staff_id] if self.staff_id else sorted(self.snap.staff)
+        if not staff:
+            return []
+        combos = 1
+        options: list[list[tuple[str, _Part]]] = []
+        for k in range(len(self.services)):
+            per = [(sid, part) for sid in staff for part in self._options(k, sid)[2]]
+            options.append(per)
+            combos *= len(per)
+        if combos > _BLOCKER_COMBOS:
+            return []
+        severity_of, ignore = self.rs.severity_of, self.checker.ignore
+        found: dict[str, tuple[Rule, list[str], Finding]] = {}
+        for combo in itertools.product(*options):
+            chain, at = [], self.start
+            for k, (sid, part) in enumerate(combo):
+                over = at + self._options(k, sid)[1]
+                chain.append(SlotSchedule(part[0], sid, at, over, part[2], part[3]))
+                at = over
+            req = _request(self.client, chain)
+            items = [resolve(sc, self.snap, req) for sc in req.schedules]
+            errors = [(rule, outcome) for rule, outcome, _, _ in self.checker.outcomes(
+                req, items, True) if isinstance(outcome, Finding)
+                and severity_of(rule) == "error" and rule.name not in ignore]
+            if not errors:
+                return []  # this combination is refused, if at all, for its time
+            first = combo[0][0]
+            for rule, outcome in errors:
+                entry = found.setdefault(self.rs.code_of(rule), (rule, [], outcome))
+                if first not in entry[1]:
+                    entry[1].append(first)
+        # The reasons that stop every staff member first: they are the answer.
+        out = [Blocker(code, rule.name, tuple(sids), outcome.message, outcome.fix,
+                       len(sids) == len(staff))
+               for code, (rule, sids, outcome) in found.items()]
+        return sorted(out, key=lambda b: not b.every)
 
 
 _BY_START = attrgetter("start", "staff_id")
+_BLOCKER_COMBOS = 2000  # beyond this many combinations, no blocker is looked for
+_DATES = re.compile(r"\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?Z?)?")
 
 # One schedule of a chain without its times: service, staff, room, machine.
 _Part = tuple[str, str, str | None, str | None]
@@ -503,11 +675,8 @@ def _some(ids: Any) -> str:
     return shown + (f", ... {len(names)} in all" if len(names) > 8 else "")
 
 
-def _window(snap: Snapshot, start: datetime, end: datetime) -> tuple[datetime, datetime]:
-    for name, value in (("start", start), ("end", end)):
-        if not isinstance(value, datetime) or value.tzinfo is None:
-            raise InputError(SOURCE, name, "an aware datetime (an instant with a UTC offset)",
-                             value)
+def _window(start: datetime, end: datetime) -> tuple[datetime, datetime]:
+    start, end = _aware(start, "start"), _aware(end, "end")
     start, end = start.astimezone(UTC), end.astimezone(UTC)
     if end <= start:
         raise InputError(SOURCE, "end", f"an end after the start {format_utc(start)} (the window "
@@ -516,34 +685,68 @@ def _window(snap: Snapshot, start: datetime, end: datetime) -> tuple[datetime, d
         raise InputError(SOURCE, "end", f"a window of at most 31 days (like Phorest's "
                          f"date-range limit); {format_utc(start)} to {format_utc(end)} is "
                          f"{_days(end - start)}", format_utc(end))
+    return start, end
+
+
+def _known(snap: Snapshot, rs: Ruleset, online: bool, start: datetime, end: datetime
+           ) -> tuple[tuple[datetime, datetime] | None, list[Undecided]]:
+    """The part of ``[start, end)`` on the local days the snapshot holds (its declared
+    ``coverage``, else the dates of its rosters), or None; and the days it leaves out,
+    with the reason."""
     zone = snap.zone
     first_day, last_day = local_date(start, zone), local_date(end - _TICK, zone)
-    day_lo = wall_to_utc(first_day, time(0), zone).instant
-    day_hi = wall_to_utc(last_day + timedelta(days=1), time(0), zone).instant
     cov = snap.coverage
     if cov.start is not None or cov.end is not None:
-        if (cov.start is not None and day_lo < cov.start) or (
-                cov.end is not None and day_hi > cov.end):
-            raise InputError(
-                SOURCE, "start..end",
-                f"a window whose local days ({first_day} to {last_day}, {zone.key}) lie "
-                "inside the snapshot's coverage ("
-                f"{format_utc(cov.start) if cov.start else 'open'} to "
-                f"{format_utc(cov.end) if cov.end else 'open'}); outside it the rules cannot "
-                "decide", f"{format_utc(start)} to {format_utc(end)}")
-        return start, end
+        lo_day = first_day
+        if cov.start is not None:
+            lo_day = max(first_day, local_date(cov.start, zone))
+            if snap.day_bounds(lo_day)[0] < cov.start:  # coverage starts inside that day
+                lo_day += timedelta(days=1)
+        hi_day = last_day
+        if cov.end is not None:
+            hi_day = min(last_day, local_date(cov.end - _TICK, zone))
+            if snap.day_bounds(hi_day)[1] > cov.end:
+                hi_day -= timedelta(days=1)
+        history = [rs.code_of(r) for r in rs.runnable(online) if r.history
+                   and rs.severity_of(r) == "error"]
+        named = history[0] if len(history) == 1 else "these rules"
+        reason = (f"the snapshot does not cover {{days}} (coverage "
+                  f"{coverage_dates(cov, zone)}), so {named} cannot be decided")
+        return _clip(snap, start, end, first_day, last_day, lo_day, hi_day, tuple(history),
+                     reason, COVERAGE_FIX)
     span = snap.roster_range
+    rostered = ("staff_not_working",)
+    codes = tuple(rs.code_of(r) for r in rs.rules if r.name in rostered)
     if span is None:
-        raise InputError(SOURCE, "start..end", "a snapshot with rosters (workTimeTables) "
-                         "or a declared coverage: this one has neither, so no window is "
-                         "known to be covered", f"{format_utc(start)} to {format_utc(end)}")
-    if first_day < span[0] or last_day > span[1]:
-        raise InputError(
-            SOURCE, "start..end",
-            f"a window inside the snapshot's rosters ({span[0]} to {span[1]}, local dates; "
-            "the snapshot declares no coverage); its local dates are "
-            f"{first_day} to {last_day}", f"{format_utc(start)} to {format_utc(end)}")
-    return start, end
+        return None, [Undecided(codes, "the snapshot holds no rosters (workTimeTables) and "
+                                "declares no coverage, so no day is known to be covered",
+                                _ROSTER_FIX, first_day, last_day)]
+    reason = (f"the snapshot's rosters cover {span[0]} to {span[1]} (local dates, "
+              f"{zone.key}) and it declares no coverage, so {{days}} cannot be searched")
+    return _clip(snap, start, end, first_day, last_day, max(first_day, span[0]),
+                 min(last_day, span[1]), codes, reason, _ROSTER_FIX)
+
+
+_ROSTER_FIX = ("fetch the rosters (workTimeTables), appointments and breaks of those days, "
+               "or declare the snapshot's coverage (docs/snapshot-format.md, `coverage`)")
+
+
+def _clip(snap: Snapshot, start: datetime, end: datetime, first_day: date, last_day: date,
+          lo_day: date, hi_day: date, codes: tuple[str, ...], reason: str, fix: str
+          ) -> tuple[tuple[datetime, datetime] | None, list[Undecided]]:
+    def left_out(a: date, b: date) -> Undecided:
+        days = str(a) if a == b else f"{a} to {b}"
+        return Undecided(codes, reason.format(days=days), fix, a, b)
+
+    if lo_day > hi_day:
+        return None, [left_out(first_day, last_day)]
+    out = []
+    if lo_day > first_day:
+        out.append(left_out(first_day, lo_day - timedelta(days=1)))
+    if hi_day < last_day:
+        out.append(left_out(hi_day + timedelta(days=1), last_day))
+    known = (max(start, snap.day_bounds(lo_day)[0]), min(end, snap.day_bounds(hi_day)[1]))
+    return known, out
 
 
 _TICK = timedelta(microseconds=1)
@@ -568,6 +771,34 @@ def slots_to_json(slots: Sequence[Slot]) -> list[dict[str, Any]]:
     """The ``json`` format: ``[{"startTime", "endTime", "staffId", "roomId"?,
     "machineId"?, "schedules"? (chains only)}]``, UTC ``Z`` instants, by start then staff."""
     return [s.to_dict() for s in sorted(slots, key=lambda s: (s.start, s.staff_id))]
+
+
+def slots_document(slots: Sequence[Slot], snapshot: Snapshot, *, now: datetime,
+                   ruleset: str | Ruleset, start: datetime, end: datetime,
+                   services: Sequence[str]) -> dict[str, Any]:
+    """The ``json`` format of the command line (docs/schemas/slots.schema.json): the slots
+    (``slots_to_json``) beside what they were searched in: the snapshot (branch, zone,
+    age), ``now``, the ruleset, the window and services, and what could not be decided."""
+    from .core.report import SCHEMA_VERSION
+
+    fetched = snapshot.coverage.fetched_at
+    undecided = getattr(slots, "undecided", ())
+    blockers = getattr(slots, "blockers", ())
+    return {
+        "schemaVersion": SCHEMA_VERSION,
+        "slots": slots_to_json(slots),
+        "complete": not undecided,
+        "undecided": [u.to_dict() for u in undecided],
+        "blockers": [b.to_dict() for b in blockers],
+        "services": list(services),
+        "from": format_utc(start),
+        "to": format_utc(end),
+        "ruleset": ruleset.name if isinstance(ruleset, Ruleset) else str(ruleset),
+        "snapshot": {"branch": snapshot.branch.name, "timeZone": snapshot.zone.key,
+                     "fetchedAt": format_utc(fetched) if fetched else None,
+                     "ageSeconds": int((now - fetched).total_seconds()) if fetched else None},
+        "now": format_utc(now),
+    }
 
 
 def slots_to_phorest(slots: Sequence[Slot], client_id: str | None = None) -> dict[str, Any]:
@@ -596,9 +827,10 @@ def slots_to_phorest(slots: Sequence[Slot], client_id: str | None = None) -> dic
 def slots_to_text(slots: Sequence[Slot], snapshot: Snapshot) -> str:
     """The ``text`` format: local times in the branch zone, grouped by staff member (by
     name), one line per slot; ``no times pass`` when there are none."""
-    if not slots:
-        return "no times pass\n"
     zone = snapshot.zone
+    tail = _not_decided(slots, snapshot)
+    if not slots:
+        return "no times pass" + _searched(slots) + "\n" + tail
 
     def staff_name(sid: str) -> str:
         st = snapshot.staff.get(sid)
@@ -638,6 +870,34 @@ def slots_to_text(slots: Sequence[Slot], snapshot: Snapshot) -> str:
                              f"{sc.end.astimezone(zone):%H:%M}" + (f" ({more})" if more
                                                                      else ""))
             lines.append(line + "  " + "; then ".join(steps))
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n" + tail
+
+
+def _searched(slots: Sequence[Slot]) -> str:
+    searched = getattr(slots, "searched", None)
+    if searched is None:
+        return ""
+    a, b = searched
+    return f" on {a}" if a == b else f" from {a} to {b}"
+
+
+def _not_decided(slots: Sequence[Slot], snapshot: Snapshot) -> str:
+    """What the text format says after the slots: each reason no time can pass (with
+    its code), and each part of the window left undecided (with its fix)."""
+    lines = []
+    for b in getattr(slots, "blockers", ()):
+        who = "every staff member" if b.every else "staff " + ", ".join(b.staff_ids)
+        lines += ["", f"error    {b.code}  (at every time, for {who})",
+                  f"         {b.message}"]
+        if b.fix:
+            lines.append(f"         fix: {b.fix}")
+    for u in getattr(slots, "undecided", ()):
+        days = str(u.first) if u.first == u.last else f"{u.first} to {u.last}"
+        what = f"{u.starts} starts on {days}" if u.starts else days
+        lines += ["", f"unknown  {', '.join(u.codes) or 'slots'}  ({what} undecided)",
+                  f"         {u.reason}"]
+        if u.fix:
+            lines.append(f"         fix: {u.fix}")
+    return "\n".join(lines) + "\n" if lines else ""
 
 

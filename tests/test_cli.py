@@ -34,7 +34,8 @@ def test_fail_exits_1_with_every_violation_in_json(capsys: pytest.CaptureFixture
     code, out, _ = _check(capsys, REQUESTS / "mary_two_services.json", "--format", "json")
     assert code == 1
     report = json.loads(out)
-    assert set(report) >= {"verdict", "violations", "warnings", "predicted_api_code"}
+    assert set(report) >= {"schemaVersion", "verdict", "violations", "warnings",
+                           "predictedApiCode"}
     assert report["verdict"] == "FAIL"
     assert {v["code"] for v in report["violations"]} == {
         "STAFF_DOUBLE_BOOKED", "CLIENT_ALREADY_BOOKED_THIS_TIME",
@@ -45,7 +46,7 @@ def test_fail_exits_1_with_every_violation_in_json(capsys: pytest.CaptureFixture
     room = next(v for v in report["violations"] if v["code"] == "EXCEEDED_ROOM_CAPACITY")
     assert room["location"].endswith("serviceSchedules[1]")
     assert room["evidence"]["capacity"] == 2 and room["evidence"]["peakOccupancy"] == 2
-    assert report["predicted_api_code"] == "CLIENT_ALREADY_BOOKED_THIS_TIME"
+    assert report["predictedApiCode"] == "CLIENT_ALREADY_BOOKED_THIS_TIME"
 
 
 def test_text_report_names_people_and_both_clocks(capsys: pytest.CaptureFixture[str]
@@ -110,7 +111,13 @@ SLOTS = ["slots", "--snapshot", str(EXAMPLE_SALON), "--service", "svc_cut",
 
 def test_slots_in_three_formats(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([*SLOTS, "--format", "json"]) == 0
-    found = json.loads(capsys.readouterr().out)
+    doc = json.loads(capsys.readouterr().out)
+    # The list, beside what it was searched in (docs/schemas/slots.schema.json).
+    assert (doc["schemaVersion"], doc["ruleset"], doc["now"], doc["complete"]) == (
+        1, "phorest", NOW, True)
+    assert doc["snapshot"]["branch"] == "Queen St"
+    assert doc["snapshot"]["timeZone"] == "America/Toronto"
+    found = doc["slots"]
     assert {"startTime": "2026-12-01T15:45:00Z", "endTime": "2026-12-01T16:30:00Z",
             "staffId": "stf_lisa"} in found
     assert found == sorted(found, key=lambda s: (s["startTime"], s["staffId"]))
@@ -130,9 +137,12 @@ def test_slots_bad_input_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     bad = [*SLOTS]
     bad[bad.index("--to") + 1] = "2026-12-01T13:00:00Z"  # before --from
     assert main(bad) == 2
-    assert "at end: expected an end after the start" in capsys.readouterr().err
+    # The flag the user typed, not find_slots' parameter (`end`, `service_ids[0]`).
+    assert "--to: expected an end after the start" in capsys.readouterr().err
     assert main([*SLOTS[:4], "svc_nope", *SLOTS[5:]]) == 2
-    assert "svc_nope" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "--service: expected a service id" in err and "svc_nope" in err
+    assert "service_ids" not in err
     assert main([*SLOTS[:6], "yesterday", *SLOTS[7:]]) == 2
     assert "--from" in capsys.readouterr().err
 
@@ -148,9 +158,9 @@ def test_explain_a_refusal_and_a_corpus(capsys: pytest.CaptureFixture[str],
                                "startTime": "2026-12-01T15:30:00Z"}]}]}))
     args = ["explain", "--snapshot", str(EXAMPLE_SALON), "--request", str(request),
             "--error", str(error), "--now", NOW]
-    assert main([*args, "--format", "json"]) == 0
+    assert main([*args, "--format", "json"]) == 0  # confirmed exits 0
     out = json.loads(capsys.readouterr().out)
-    assert (out["code"], out["source_field"], out["status"], out["diagnosis"]) == (
+    assert (out["code"], out["sourceField"], out["status"], out["diagnosis"]) == (
         "STAFF_DOUBLE_BOOKED", "detail", 400, "confirmed")
     assert out["alternatives"]
     assert main(args) == 0

@@ -869,12 +869,15 @@ def test_a_rule_code_with_an_unusual_status_says_so() -> None:
 def test_to_dict_to_json_and_to_text() -> None:
     ex = explain_example("STAFF_DOUBLE_BOOKED")
     d = ex.to_dict()
-    assert list(d) == ["code", "source_field", "status", "diagnosis", "explanation",
-                       "evidence", "remedies", "alternatives", "response", "check"]
+    # The JSON contract (docs/schemas/explain.schema.json): camelCase, versioned.
+    assert list(d) == ["schemaVersion", "code", "sourceField", "status", "diagnosis",
+                       "explanation", "evidence", "remedies", "alternatives", "response",
+                       "check"]
+    assert d["schemaVersion"] == 1
     assert d["response"] == {"form": "json", "statusCode": 400, "id": "e-1",
                              "detail": "STAFF_DOUBLE_BOOKED", "errorCode": "SLOT_UNAVAILABLE"}
-    assert d["check"] == {"verdict": "FAIL", "predicted_api_code": "STAFF_DOUBLE_BOOKED",
-                          "codes": ["STAFF_DOUBLE_BOOKED"], "snapshot_age_seconds": None}
+    assert d["check"] == {"verdict": "FAIL", "predictedApiCode": "STAFF_DOUBLE_BOOKED",
+                          "codes": ["STAFF_DOUBLE_BOOKED"], "snapshotAgeSeconds": None}
     assert json.loads(ex.to_json()) == d
     assert ex.to_text() == "\n".join([
         "STAFF_DOUBLE_BOOKED (HTTP 400, from detail): confirmed",
@@ -1036,7 +1039,7 @@ def test_corpus_report_text_and_dict(monkeypatch: pytest.MonkeyPatch) -> None:
     assert d["confusion"]["counts"] == report.confusion
     assert d["entries"][1] == {
         "name": "02_stale_cache_staff_double_booked", "status": 400,
-        "api_code": "STAFF_DOUBLE_BOOKED", "predicted": None, "verdict": "PASS",
+        "apiCode": "STAFF_DOUBLE_BOOKED", "predicted": None, "verdict": "PASS",
         "diagnosis": "not-reproduced", "scored": True, "matched": False}
     assert json.loads(report.to_json()) == d
 

@@ -80,3 +80,46 @@ def test_priority_predicts_the_first_failing_schedule_then_the_list() -> None:
     assert codes(report) == {"STAFF_DOUBLE_BOOKED", "CLIENT_ALREADY_BOOKED_THIS_TIME",
                              "SERVICE_ALREADY_BOOKED_THIS_DAY"}
     assert report.predicted_api_code == "CLIENT_ALREADY_BOOKED_THIS_TIME"
+
+
+# --- rulesets as templates (issue 13 item 4) ---------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["phorest-online", "strict", "phorest"])
+def test_a_copied_bundled_file_works_from_another_folder(
+        name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from booking_rules.core.ruleset import rulesets_dir
+
+    copy = tmp_path / "mine" / f"my-{name}.toml"
+    copy.parent.mkdir()
+    copy.write_text((rulesets_dir() / f"{name}.toml").read_text())
+    monkeypatch.chdir(tmp_path)  # neither the bundled folder nor the copy's
+    loaded, bundled = br.load_ruleset(copy), br.load_ruleset(name)
+    assert (loaded.rules, loaded.severities, loaded.priority, loaded.online) == (
+        bundled.rules, bundled.severities, bundled.priority, bundled.online)
+
+
+def test_bundled_files_extend_by_name() -> None:
+    from booking_rules.core.ruleset import rulesets_dir
+
+    for path in rulesets_dir().glob("*.toml"):
+        assert 'extends = "phorest.toml"' not in path.read_text()
+
+
+def test_an_old_copy_extending_phorest_toml_gets_the_bundled_parent(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "old.toml"
+    path.write_text('name = "old"\nextends = "phorest.toml"\nonline = true\n')
+    monkeypatch.chdir(tmp_path)
+    assert br.load_ruleset(path).priority == br.load_ruleset("phorest").priority
+
+
+@pytest.mark.parametrize("parent", ["phorst", "nope/phorest.toml", "phorest-onlin.toml"])
+def test_an_extends_not_found_suggests_the_bundled_names(
+        parent: str, tmp_path: Path) -> None:
+    path = tmp_path / "child.toml"
+    path.write_text(f'name = "child"\nextends = "{parent}"\n')
+    with pytest.raises(br.RulesetError) as info:
+        br.load_ruleset(path)
+    message = str(info.value)
+    assert "phorest, phorest-online, strict" in message

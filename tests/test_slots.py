@@ -692,15 +692,40 @@ def test_window_longer_than_31_days() -> None:
     assert len({s.start.astimezone(TORONTO).date() for s in exactly}) == 23  # weekdays
 
 
-@pytest.mark.parametrize(("start", "end"), [
-    ("2027-02-01T14:00:00Z", "2027-02-01T23:00:00Z"),  # after the rosters
-    ("2027-01-29T14:00:00Z", "2027-01-30T14:00:00Z"),  # partly after
-    ("2026-10-30T14:00:00Z", "2026-11-02T23:00:00Z"),  # partly before
+# A window partly outside what the snapshot holds is answered for the part it holds, and
+# the rest is named with the reason and its fix (issue 13 item 6): never refused whole.
+
+
+@pytest.mark.parametrize(("start", "end", "searched", "left_out"), [
+    ("2027-02-01T14:00:00Z", "2027-02-01T23:00:00Z", None,  # after the rosters
+     [("2027-02-01", "2027-02-01")]),
+    ("2027-01-29T14:00:00Z", "2027-01-30T14:00:00Z", ("2027-01-29", "2027-01-29"),
+     [("2027-01-30", "2027-01-30")]),  # partly after
+    ("2026-10-30T14:00:00Z", "2026-11-02T23:00:00Z", ("2026-11-02", "2026-11-02"),
+     [("2026-10-30", "2026-11-01")]),  # partly before
 ])
-def test_window_outside_the_rosters(start: str, end: str) -> None:
-    e = _bad(start=z(start), end=z(end))
-    assert e.path == "start..end"
-    assert "2026-11-02 to 2027-01-29" in e.expected
+def test_window_outside_the_rosters_is_answered_for_the_part_inside(
+        start: str, end: str, searched: tuple[str, str] | None,
+        left_out: list[tuple[str, str]]) -> None:
+    found = find_slots(SALON, ["svc_cut"], start=z(start), end=z(end), now=NOW)
+    assert [(str(u.first), str(u.last)) for u in found.undecided] == left_out
+    assert not found.complete
+    for u in found.undecided:
+        assert "2026-11-02 to 2027-01-29" in u.reason and u.codes == ("STAFF_NOT_WORKING",)
+        assert "workTimeTables" in u.fix
+    if searched is None:
+        assert found == [] and found.searched is None
+    else:
+        assert found.searched is not None
+        assert tuple(str(d) for d in found.searched) == searched
+        days = {str(s.start.astimezone(TORONTO).date()) for s in found}
+        assert days <= {searched[0]}
+        # The part inside is answered exactly as a window of that part alone.
+        lo, hi = SALON.day_bounds(found.searched[0])
+        alone = find_slots(SALON, ["svc_cut"], start=max(z(start), lo), end=min(z(end), hi),
+                           now=NOW)
+        assert list(found) == list(alone) and alone.complete
+        assert_sound(SALON, found)
 
 
 def test_window_outside_declared_coverage() -> None:
@@ -710,25 +735,37 @@ def test_window_outside_declared_coverage() -> None:
     snap = br.load_snapshot(doc)
     inside = find_slots(snap, ["svc_cut"], start=z("2026-12-01T14:00:00Z"),
                         end=z("2026-12-01T23:00:00Z"), now=NOW)
-    assert len(inside) == 54
-    e = _bad(snapshot=snap, start=z("2026-12-02T14:00:00Z"), end=z("2026-12-02T23:00:00Z"))
-    assert e.path == "start..end" and "coverage" in e.expected
+    assert len(inside) == 54 and inside.complete
+    outside = find_slots(snap, ["svc_cut"], start=z("2026-12-02T14:00:00Z"),
+                         end=z("2026-12-02T23:00:00Z"), now=NOW)
+    assert outside == [] and len(outside.undecided) == 1
+    gap = outside.undecided[0]
+    # The reason check gives for such a day, with the coverage in local dates as given.
+    assert "does not cover 2026-12-02 (coverage 2026-12-01 to 2026-12-01 " \
+        "(America/Toronto))" in gap.reason
+    assert "STAFF_DOUBLE_BOOKED" in gap.codes and "coverage" in gap.fix
+    body = {"clientId": "cli_new", "clientAppointmentSchedules": [{"serviceSchedules": [
+        {"serviceId": "svc_cut", "staffId": "stf_lisa",
+         "startTime": "2026-12-02T15:00:00Z"}]}]}
+    report = br.check(snap, body, now=NOW)
+    assert report.verdict == "UNKNOWN"
+    assert {v.code for v in report.unknowns} <= set(gap.codes)
 
 
 def test_no_rosters_and_no_coverage() -> None:
     snap = br.load_snapshot(minimal_doc(staff=[{"staffId": "s1"}],
                                         services=[{"serviceId": "v1", "duration": 30}]))
-    e = _bad(snapshot=snap, services=["v1"])
-    assert "rosters" in e.expected
+    found = find_slots(snap, ["v1"], start=z("2026-12-01T14:00:00Z"),
+                       end=z("2026-12-01T23:00:00Z"), now=NOW)
+    assert found == [] and "no rosters" in found.undecided[0].reason
 
 
 def test_bad_datetimes_and_numbers() -> None:
     assert _bad(start=datetime(2026, 12, 1, 14)).path == "start"
     assert _bad(step_minutes=0).path == "step_minutes"
     assert _bad(max_slots_per_day=0).path == "max_slots_per_day"
-    with pytest.raises(ValueError, match="aware"):
-        find_slots(SALON, ["svc_cut"], start=z("2026-12-01T14:00:00Z"),
-                   end=z("2026-12-01T23:00:00Z"), now=datetime(2026, 11, 1))
+    assert _bad(now=datetime(2026, 11, 1)).path == "now"
+    assert _bad(now="2026-11-01T12:00:00Z").path == "now"
 
 
 # --- pruning follows the ruleset -----------------------------------------------------------

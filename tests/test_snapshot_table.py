@@ -230,10 +230,10 @@ def test_bad_bytes_keep_their_precise_messages(tmp_path: Path) -> None:
 def test_a_file_with_an_unknown_top_level_key_reads_like_its_dict(tmp_path: Path) -> None:
     appts = [_appt("a1", "2026-12-01", "09:00:00", "09:30:00"),
              _appt("a2", "2026-12-01", "09:30:00", "10:00:00", staffId="s2")]
-    doc = {"vouchers": [{"id": 1}], **_doc(appts)}
+    doc = {"giftCards": [{"id": 1}], **_doc(appts)}  # not a key (vouchers are: issue 18)
     from_file = br.load_snapshot(_write(tmp_path, doc))
     assert _view(from_file) == _view(br.load_snapshot(doc))
-    assert [n.location for n in from_file.notices] == ["vouchers"]
+    assert [n.location for n in from_file.notices] == ["giftCards"]
 
 
 def test_the_fast_row_reads_exactly_the_fields_of_appointment_in() -> None:

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from .._time import UTC, format_utc
 from . import model as m
 from .context import Context, Item
-from .report import Report, Violation
+from .report import Report, Violation, coverage_dates
 from .rule import Finding, Rule, Unknown
 from .ruleset import Ruleset, Step
 from .snapshot import Snapshot
@@ -328,8 +328,6 @@ _PRESENT: dict[int, frozenset[str]] = {}
 
 
 def _cov(snap: Snapshot) -> str:
-    c = snap.coverage
-    start = format_utc(c.start) if c.start else "open"
-    end = format_utc(c.end) if c.end else "open"
-    return f"{start} to {end}"
+    # In local dates, as the snapshot gave them: that is how its author wrote them.
+    return coverage_dates(snap.coverage, snap.zone)
 

@@ -14,9 +14,10 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 Interval = tuple[datetime, datetime]
-# What a booking request does, whatever a platform calls it (Phorest: createBooking,
-# updateAppointment).
-Kind = Literal["create", "update"]
+# What a request does, whatever a platform calls it (Phorest: createBooking,
+# updateAppointment, createClient, ...). "read" checks what an answer read back holds (a
+# CSV export job's download link), before the caller acts on it.
+Kind = Literal["create", "update", "read"]
 # How a source writes appointment times of day: branch-local wall clock or UTC wall clock.
 Times = Literal["local", "utc"]
 # What a request is about; a rule declares the subject it checks (``core.rule``).

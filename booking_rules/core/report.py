@@ -4,15 +4,23 @@ the API would most likely answer."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 from .._time import format_local, format_utc
 
 if TYPE_CHECKING:
+    from datetime import tzinfo
+
+    from . import model as m
     from .ruleset import Ruleset
     from .snapshot import Snapshot
+
+# The version of the JSON shapes of check, slots and explain (docs/schemas/): raised only
+# when a field is removed, renamed or changes meaning; new fields may appear within one.
+SCHEMA_VERSION = 1
 
 Verdict = Literal["PASS", "FAIL", "UNKNOWN"]
 
@@ -79,24 +87,30 @@ class Report:
         return int((self.now - self.snapshot_fetched_at).total_seconds())
 
     def to_dict(self) -> dict[str, Any]:
+        """The JSON report (docs/schemas/check.schema.json), camelCase like the API."""
         return {
+            "schemaVersion": SCHEMA_VERSION,
             "verdict": self.verdict,
             "violations": [v.to_dict() for v in self.violations],
             "warnings": [v.to_dict() for v in self.warnings],
             "unknown": [v.to_dict() for v in self.unknowns],
-            "predicted_api_code": self.predicted_api_code,
+            "predictedApiCode": self.predicted_api_code,
+            "platform": self.platform,
             "ruleset": self.ruleset,
-            "snapshot": {
-                "branch": self.branch, "timeZone": self.zone,
+            "snapshot": self.snapshot_dict(),
+            "now": format_utc(self.now),
+        }
+
+    def snapshot_dict(self) -> dict[str, Any]:
+        """What the JSON outputs say of the snapshot they read."""
+        return {"branch": self.branch, "timeZone": self.zone,
                 "fetchedAt": _z_or_none(self.snapshot_fetched_at),
                 "ageSeconds": self.snapshot_age_seconds,
+                # Each list the check read: when it was fetched, its age at now.
                 "streams": {name: {"fetchedAt": _z_or_none(at), "ageSeconds": age}
                             for (name, at), age in zip(self.streams,
                                                        self.stream_ages().values(),
-                                                       strict=True)},
-            },
-            "now": format_utc(self.now),
-        }
+                                                       strict=True)}}
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
@@ -119,14 +133,63 @@ class Report:
                          f"{self.predicted_api_code}")
         if self.verdict == "PASS":
             lines.append(f"  Nothing {self.platform} would refuse was found.")
-        for v in (*self.violations, *self.unknowns, *self.warnings):
-            lines.append("")
-            lines.append(f"{v.severity:<8} {v.code}" + (f"  at {v.location}" if v.location
-                                                         else ""))
-            lines.append(f"         {v.message}")
-            if v.fix:
-                lines.append(f"         fix: {v.fix}")
+        for v in self.violations:
+            lines.extend(_finding(v.severity, v.code, v.location, v.message, v.fix))
+        for codes, location, message, fix in group_unknowns(self.unknowns):
+            lines.extend(_finding("unknown", ", ".join(codes), location, message, fix))
+        for v in self.warnings:
+            lines.extend(_finding(v.severity, v.code, v.location, v.message, v.fix))
         return "\n".join(lines) + "\n"
+
+
+def _finding(severity: str, code: str, location: str, message: str, fix: str) -> list[str]:
+    lines = ["", f"{severity:<8} {code}" + (f"  at {location}" if location else ""),
+             f"         {message}"]
+    if fix:
+        lines.append(f"         fix: {fix}")
+    return lines
+
+
+COVERAGE_FIX = ("fetch the appointments, rosters (workTimeTables) and breaks of that day "
+                "and widen the snapshot's coverage to include it (docs/snapshot-format.md, "
+                "`coverage`)")
+
+
+def group_unknowns(unknowns: Sequence[Violation]
+                   ) -> list[tuple[list[str], str, str, str]]:
+    """UNKNOWN findings that give one reason, once: (codes, location, message, fix).
+
+    Several rules stopped by the same missing data say the same sentence but for their own
+    code; they are one finding naming every code, with the reason and its fix once."""
+    groups: dict[tuple[str, str], tuple[list[str], str, str, str]] = {}
+    for v in unknowns:
+        general = v.message.replace(v.code, "\0")
+        key = (v.location, general)
+        fix = v.fix or (COVERAGE_FIX if "coverage" in v.evidence else "")
+        if key not in groups:
+            groups[key] = ([v.code], v.location, general, fix)
+        elif v.code not in groups[key][0]:
+            groups[key][0].append(v.code)
+    out = []
+    for codes, location, general, fix in groups.values():
+        named = codes[0] if len(codes) == 1 else "these rules"
+        out.append((codes, location, general.replace("\0", named), fix))
+    return out
+
+
+def coverage_dates(coverage: m.Coverage, zone: tzinfo) -> str:
+    """A snapshot's coverage as it was given: local dates (``to`` inclusive) when its
+    bounds are local midnights, else the instants; ``open`` for a missing bound."""
+    def bound(instant: datetime | None, end: bool) -> str:
+        if instant is None:
+            return "open"
+        local = instant.astimezone(zone)
+        if local.time() == time(0):
+            return str(local.date() - timedelta(days=1) if end else local.date())
+        return format_local(instant, zone)
+
+    name = getattr(zone, "key", str(zone))
+    return f"{bound(coverage.start, False)} to {bound(coverage.end, True)} ({name})"
 
 
 def _age(seconds: int) -> str:

@@ -178,7 +178,10 @@ def _read(path: Path, seen: Sequence[str] = ()) -> dict[str, Any]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise RulesetError(src, "no such ruleset file") from None
+        names = bundled_rulesets()
+        raise RulesetError(src, f"no such ruleset file; the bundled rulesets are named "
+                           f"without .toml, from any folder: {', '.join(names)}"
+                           f"{_suggest(path.stem, names)}") from None
     except tomllib.TOMLDecodeError as exc:
         raise RulesetError(src, f"not valid TOML: {exc}") from None
     unknown = set(data) - _TOP_KEYS
@@ -205,6 +208,12 @@ def _locate(name: str, relative_to: Path | None = None) -> Path:
         p = Path(name)
         if not p.is_absolute() and relative_to is not None and (relative_to / p).exists():
             return relative_to / p
+        bundled = rulesets_dir() / p.name
+        if (relative_to is not None and not p.exists() and p.name == name
+                and bundled.exists()):
+            # `extends = "phorest.toml"` in a copy of a bundled file, away from the
+            # bundled folder: the bundled parent it named (older bundled files said so).
+            return bundled
         return p
     path = rulesets_dir() / f"{name}.toml"
     if not path.exists():

@@ -28,6 +28,8 @@ from .._time import EPOCH, UTC, local_date, to_micros, wall_to_utc
 from . import model as m
 from .appointments import AppointmentMap, AppointmentTable, Columns, micros_of_day
 from .index import IntervalIndex, RowIndexes, merge, subtract
+from .records import EMPTY as _NO_RECORDS
+from .records import Records
 
 _MADE_LIMIT = 100_000
 
@@ -51,6 +53,9 @@ class SnapshotParts:
         self.course_items: dict[str, m.ClientCourseItem] = {}
         self.clients: dict[str, m.Client] = {}
         self.coverage = m.Coverage()
+        # What the writes beside bookings read (clients' versions, products, vouchers,
+        # purchases): ``core.records``.
+        self.records: Records = _NO_RECORDS
 
 
 def blocking(a: m.Appointment) -> bool:
@@ -207,6 +212,7 @@ class Snapshot:
         self.course_items = parts.course_items
         self.clients = parts.clients
         self.coverage = parts.coverage
+        self.records = parts.records
         self._reread = reread
         self._table = parts.table
         self._starts, self._ends = parts.starts, parts.ends
@@ -228,7 +234,8 @@ class Snapshot:
                    offers: Iterable[m.SpecialOffer] = (), courses: Iterable[m.Course] = (),
                    course_items: Iterable[m.ClientCourseItem] = (),
                    clients: Iterable[m.Client] = (), coverage: m.Coverage | None = None,
-                   notices: Iterable[m.Notice] = (), source: str = "<parts>") -> Snapshot:
+                   notices: Iterable[m.Notice] = (), records: Records | None = None,
+                   source: str = "<parts>") -> Snapshot:
         """A snapshot of canonical objects. Each appointment occupies its own
         ``[start, end)`` (RULES.md §2): a ``finish`` block is a schedule's, not a row's."""
         parts = SnapshotParts()
@@ -244,6 +251,7 @@ class Snapshot:
         parts.course_items = {c.id: c for c in course_items}
         parts.clients = {c.id: c for c in clients}
         parts.coverage = coverage or m.Coverage()
+        parts.records = records or _NO_RECORDS
         cols = Columns()
         for a in appointments:
             # The table holds wall clock; UTC wall clock is read back exactly (zone None).
@@ -518,6 +526,28 @@ class Snapshot:
         out.appointments = _OverlayMap(base.appointments, delta)
         out._variants = {out.appointment_times: out}
         return out
+
+    def with_records(self, records: Records,
+                     clients: Mapping[str, m.Client] | None = None) -> Snapshot:
+        """The same snapshot with other business records (and, given, another client
+        list): what a write about a client, a voucher or a purchase changes, or a
+        client's own log adds. Its appointments, overlay included, are untouched."""
+        base = self._root()
+        root = copy.copy(base)
+        root.records = records
+        if clients is not None:
+            root.clients = dict(clients)
+        root._base_snapshot = root
+        root._overlay = None
+        root._variants = {root.appointment_times: root}
+        reread = base._reread
+        if reread is not None:
+            # Another convention's read of the source, with the same records.
+            root._reread = lambda times: reread(times).with_records(records, clients)
+        if self._overlay is None:
+            return root
+        return root.with_changes(self._overlay.delta.upserts.values(),
+                                 self._overlay.delta.removed)
 
     @property
     def delta(self) -> Delta:

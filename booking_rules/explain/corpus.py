@@ -15,6 +15,7 @@ from typing import Any
 
 from .._errors import InputError
 from .._time import parse_instant
+from ..core.report import SCHEMA_VERSION
 from ..core.ruleset import Ruleset
 from .diagnose import explain
 from .explanation import DIAGNOSES, RULE_DIAGNOSES, Explanation
@@ -59,7 +60,7 @@ class CorpusEntry:
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "status": self.explanation.status,
-                "api_code": self.api_code, "predicted": self.predicted,
+                "apiCode": self.api_code, "predicted": self.predicted,
                 "verdict": self.verdict, "diagnosis": self.explanation.diagnosis,
                 "scored": self.scored, "matched": self.matched}
 
@@ -116,7 +117,8 @@ class CorpusReport:
         return {d: n for d, n in counts.items() if n}
 
     def to_dict(self) -> dict[str, Any]:
-        return {"directory": self.directory, "entries": [e.to_dict() for e in self.entries],
+        return {"schemaVersion": SCHEMA_VERSION,
+                "directory": self.directory, "entries": [e.to_dict() for e in self.entries],
                 "confusion": {"rows": self.rows, "columns": self.columns,
                               "counts": self.confusion},
                 "scored": self.scored, "matched": self.matched, "accuracy": self.accuracy,

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from ..core.report import Report
+from ..core.report import SCHEMA_VERSION, Report
 from .platform import Response
 
 Diagnosis = Literal["confirmed", "not-reproduced", "other-code", "undecided", "unmodelled",
@@ -36,7 +36,8 @@ class Explanation:
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
-            "code": self.code, "source_field": self.source_field, "status": self.status,
+            "schemaVersion": SCHEMA_VERSION,
+            "code": self.code, "sourceField": self.source_field, "status": self.status,
             "diagnosis": self.diagnosis, "explanation": self.explanation,
             "evidence": [dict(e) for e in self.evidence],
             "remedies": [dict(r) for r in self.remedies],
@@ -46,9 +47,9 @@ class Explanation:
             out["response"] = self.response.to_dict()
         if self.report is not None:
             out["check"] = {"verdict": self.report.verdict,
-                            "predicted_api_code": self.report.predicted_api_code,
+                            "predictedApiCode": self.report.predicted_api_code,
                             "codes": self.report.codes,
-                            "snapshot_age_seconds": self.report.snapshot_age_seconds}
+                            "snapshotAgeSeconds": self.report.snapshot_age_seconds}
         return out
 
     def to_json(self) -> str:

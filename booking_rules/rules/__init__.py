@@ -16,7 +16,8 @@ from importlib import import_module
 from ..core.rule import Rule
 
 # The rules behind Phorest's nineteen codes first (RULES.md §3), then the engine's own
-# (RULES.md §5), then the time warnings (§1) and the notices raised while reading input.
+# (RULES.md §5), then the time warnings (§1) and the notices raised while reading input,
+# then the rules of the writes that are not bookings.
 _MODULES = (
     # Behind the Phorest codes
     "staff_unqualified",
@@ -65,6 +66,32 @@ _MODULES = (
     "deprecated_schedules",
     "duplicate_id",
     "break_without_resource",
+    # The writes beside bookings, by subject (their codes are the engine's own: Phorest
+    # publishes none for these): clients, client courses, purchases, vouchers, CSV exports.
+    "client_id_on_create",
+    "phone_sent_as_number",
+    "client_details_invalid",
+    "client_version_stale",
+    "client_id_mismatch",
+    "creating_branch_on_update",
+    "course_expiry_invalid",
+    "client_course_id_mismatch",
+    "purchase_number_reused",
+    "course_purchase_future_date",
+    "voucher_item_in_purchase",
+    "product_not_branch_product",
+    "product_quantity_missing",
+    "payments_short",
+    "custom_payment_not_other",
+    "voucher_expiry_before_issue",
+    "voucher_balance_above_original",
+    "voucher_serial_taken",
+    "voucher_unknown_reference",
+    "voucher_records_no_sale",
+    "export_job_type_unknown",
+    "export_job_filter_invalid",
+    "export_job_id_sent",
+    "export_link_expired",
 )
 
 

@@ -17,13 +17,15 @@ from booking_rules._time import parse_instant
 from booking_rules.core.engine import resolve
 from booking_rules.platforms.phorest import parse_request, read_appointments
 from booking_rules.platforms.phorest.read import _page_items
+from booking_rules.platforms.phorest.writes import client_of, read_records
 
-__all__ = ["LIST_KEYS", "Placed", "page_items", "parse_instant", "place", "read_appointments",
-           "slots_to_phorest"]
+__all__ = ["LIST_KEYS", "Placed", "client_of", "page_items", "parse_instant", "place",
+           "read_appointments", "read_records", "slots_to_phorest"]
 
 # The list keys of a snapshot document (cases/FORMAT.md), in the format's order.
 LIST_KEYS = ("staff", "services", "workTimeTables", "breaks", "appointments", "rooms",
-             "machines", "specialOffers", "courses", "clientCourses", "clients")
+             "machines", "specialOffers", "courses", "clientCourses", "clients", "products",
+             "vouchers", "purchases")
 
 
 def page_items(value: object, key: str, source: str) -> list[object]:

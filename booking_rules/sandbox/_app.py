@@ -30,6 +30,7 @@ from ._store import (
     competitor_row,
     updated_row,
 )
+from ._writes import Writes
 
 PREFIX = API_ROOT + "/{business_id}"
 BRANCH = PREFIX + "/branch/{branch_id}"
@@ -73,6 +74,8 @@ class Sandbox:
         self.config = config
         self.faults = faults
         self.log = log
+        # Called after a reset: state kept beside the branches' documents (export jobs).
+        self.reset_hooks: list[Callable[[], None]] = []
 
     # --- plumbing ------------------------------------------------------------------
 
@@ -413,6 +416,8 @@ class Sandbox:
     async def reset(self, request: Request) -> Response:
         self.state.reset()
         self.log.clear()
+        for hook in self.reset_hooks:
+            hook()
         return _json({"reset": True, "branches": sorted(self.state.branches)})
 
     async def get_state(self, request: Request) -> Response:
@@ -508,6 +513,8 @@ def create_app(state: SandboxState, *, clock: Callable[[], datetime] | None = No
         Route(PREFIX + "/client", h(sb.clients), methods=["GET"]),
         Route(PREFIX + "/client/{client_id}", h(sb.client), methods=["GET"]),
         Route(PREFIX + "/clientcourse", h(sb.client_courses), methods=["GET"]),
+        # Clients, client courses, products, purchases, vouchers, CSV export jobs.
+        *Writes(sb).routes(),
         Route("/_sandbox", h(sb.info), methods=["GET"]),
         Route("/_sandbox/clock", h(sb.get_clock), methods=["GET"]),
         Route("/_sandbox/clock", h(sb.set_clock), methods=["POST"]),

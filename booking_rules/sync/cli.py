@@ -33,12 +33,53 @@ from ._syncer import PollSummary, StreamResult, Syncer
 EXIT_OK, EXIT_INCOMPLETE, EXIT_SETUP = 0, 1, 2
 
 
-def add_arguments(subparsers: Any) -> None:
-    """Register ``sync`` and ``cache status`` on an argparse subparsers object."""
-    p = subparsers.add_parser("sync", help="poll a branch from the Phorest API into the cache",
-                              description="Fetch a branch's data into the local cache. "
-                              "Credentials: PHOREST_USERNAME (global/<email>) and "
-                              "PHOREST_PASSWORD, or --credentials-file.")
+SYNC_DESCRIPTION = """\
+Fetch one branch of the Phorest API into the local cache (one SQLite file), page by page,
+windows of at most 31 days, appointments incrementally by their update time. Credentials
+come from PHOREST_USERNAME (global/<email>) and PHOREST_PASSWORD, or --credentials-file;
+they never appear in output, logs or the cache (docs/sync.md)."""
+
+SYNC_EXAMPLES = """\
+  booking-rules sync --business demo --branch br_tor --cache sqlite:///cache.db \\
+      --base-url http://127.0.0.1:8765/third-party-api-server/api/business
+  booking-rules sync --business BUSINESS --branch BRANCH --watch 60"""
+
+SYNC_EXITS = """\
+  0    every stream synced
+  1    a stream stopped or the request budget ran out: the cache is consistent but
+       incomplete; run again"""
+
+STATUS_DESCRIPTION = """\
+Show what the local cache holds: per business, branch and stream, the rows, the window
+covered and how long ago it was fetched."""
+
+STATUS_EXAMPLES = """\
+  booking-rules cache status --cache sqlite:///cache.db
+  booking-rules cache status --format json"""
+
+STATUS_EXITS = """\
+  0    the status was printed"""
+
+Command = Callable[..., argparse.ArgumentParser]
+
+
+def add_arguments(subparsers: Any, command: Command | None = None) -> None:
+    """Register ``sync`` and ``cache status`` on an argparse subparsers object.
+
+    ``command``: the CLI's parser factory (``command(subparsers, name, summary=,
+    description=, examples=, exits=)``), which gives each ``--help`` its examples and
+    exit codes; plain parsers without it."""
+    def make(where: Any, name: str, summary: str, description: str, examples: str,
+             exits: str) -> argparse.ArgumentParser:
+        if command is not None:
+            return command(where, name, summary=summary, description=description,
+                           examples=examples, exits=exits)
+        made: argparse.ArgumentParser = where.add_parser(name, help=summary,
+                                                         description=description)
+        return made
+
+    p = make(subparsers, "sync", "poll a branch from the Phorest API into the cache",
+             SYNC_DESCRIPTION, SYNC_EXAMPLES, SYNC_EXITS)
     p.add_argument("--business", required=True, help="the Phorest business id")
     p.add_argument("--branch", required=True, help="the Phorest branch id")
     p.add_argument("--cache", default=DEFAULT_URL, help=f"cache URL (default {DEFAULT_URL})")
@@ -57,9 +98,11 @@ def add_arguments(subparsers: Any) -> None:
                    help="at most N requests per poll (default 5000)")
     p.set_defaults(func=run_sync)
 
-    p = subparsers.add_parser("cache", help="inspect the local cache")
+    p = make(subparsers, "cache", "inspect the local cache", STATUS_DESCRIPTION,
+             "  booking-rules cache status --cache sqlite:///cache.db", STATUS_EXITS)
     sub = p.add_subparsers(dest="cache_command", required=True)
-    s = sub.add_parser("status", help="per stream: rows, covered window, age")
+    s = make(sub, "status", "per stream: rows, covered window, age", STATUS_DESCRIPTION,
+             STATUS_EXAMPLES, STATUS_EXITS)
     s.add_argument("--cache", default=DEFAULT_URL, help=f"cache URL (default {DEFAULT_URL})")
     s.add_argument("--business", help="only this business")
     s.add_argument("--format", choices=["text", "json"], default="text")

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from ._adapter import Snapshot
 from ._clock import clock_minutes, wall
 
 #: A snapshot document and a ``{"kind", "body"}`` request, as plain JSON-like dicts.
@@ -97,9 +98,30 @@ class View:
         return sum(self.minutes(service_id, staff_id))
 
 
-def now_for(snapshot: Mapping[str, Any]) -> datetime:
-    """A ``now`` for checking requests against ``snapshot``: one week before local midnight
-    of its first roster day (so every roster day lies in the future, with notice to spare)."""
+def now_for(snapshot: Mapping[str, Any] | Snapshot) -> datetime:
+    """A ``now`` for checking requests against ``snapshot`` (a document or a loaded
+    ``Snapshot``): one week before local midnight of the first day it holds, as
+    ``find_slots`` reads it (its declared ``coverage``, else its rosters), so every day
+    it holds lies in the future, with notice to spare."""
+    if isinstance(snapshot, Snapshot):
+        first = _first_day(snapshot)
+        if first is None:
+            raise ValueError("a snapshot with neither coverage nor rosters holds no day")
+        return wall(snapshot.zone, first, 0) - timedelta(days=7)
     view = View(snapshot)
+    cov = snapshot.get("coverage") or {}
+    start = cov.get("from") if isinstance(cov, Mapping) else None
+    if isinstance(start, str):
+        first_day = (date.fromisoformat(start) if len(start) == 10 else
+                     datetime.fromisoformat(start.replace("Z", "+00:00"))
+                     .astimezone(view.zone).date())
+        return wall(view.zone, first_day, 0) - timedelta(days=7)
     return wall(view.zone, view.days[0], 0) - timedelta(days=7)
+
+
+def _first_day(snapshot: Snapshot) -> date | None:
+    if snapshot.coverage.start is not None:
+        return snapshot.coverage.start.astimezone(snapshot.zone).date()
+    span = snapshot.roster_range
+    return span[0] if span is not None else None
 

@@ -55,6 +55,32 @@ _TABLE = (
     ("deprecated_schedules", "DEPRECATED_SCHEDULES"),
     ("duplicate_id", "DUPLICATE_ID"),
     ("break_without_resource", "BREAK_WITHOUT_RESOURCE"),
+    # The writes beside bookings (clients, client courses, purchases, vouchers, CSV
+    # export jobs): Phorest answers no code for these, so every one is the engine's own.
+    ("client_id_on_create", "CLIENT_ID_ON_CREATE"),
+    ("phone_sent_as_number", "PHONE_SENT_AS_NUMBER"),
+    ("client_details_invalid", "CLIENT_DETAILS_INVALID"),
+    ("client_version_stale", "CLIENT_VERSION_STALE"),
+    ("client_id_mismatch", "CLIENT_ID_MISMATCH"),
+    ("creating_branch_on_update", "CREATING_BRANCH_ID_SENT"),
+    ("course_expiry_invalid", "CLIENT_COURSE_EXPIRY_INVALID"),
+    ("client_course_id_mismatch", "CLIENT_COURSE_ID_MISMATCH"),
+    ("purchase_number_reused", "PURCHASE_NUMBER_REUSED"),
+    ("course_purchase_future_date", "COURSE_PURCHASE_FUTURE_DATE"),
+    ("voucher_item_in_purchase", "VOUCHER_NOT_PURCHASABLE"),
+    ("product_not_branch_product", "PRODUCT_NOT_BRANCH_PRODUCT"),
+    ("product_quantity_missing", "PRODUCT_QUANTITY_MISSING"),
+    ("payments_short", "PAYMENTS_DO_NOT_COVER_ITEMS"),
+    ("custom_payment_not_other", "CUSTOM_PAYMENT_TYPE_NOT_OTHER"),
+    ("voucher_expiry_before_issue", "VOUCHER_EXPIRY_NOT_AFTER_ISSUE"),
+    ("voucher_balance_above_original", "VOUCHER_REMAINING_ABOVE_ORIGINAL"),
+    ("voucher_serial_taken", "VOUCHER_SERIAL_TAKEN"),
+    ("voucher_unknown_reference", "VOUCHER_UNKNOWN_REFERENCE"),
+    ("voucher_records_no_sale", "VOUCHER_RECORDS_NO_SALE"),
+    ("export_job_type_unknown", "EXPORT_JOB_TYPE_UNKNOWN"),
+    ("export_job_filter_invalid", "EXPORT_JOB_FILTER_INVALID"),
+    ("export_job_id_sent", "EXPORT_JOB_ID_SENT"),
+    ("export_link_expired", "EXPORT_LINK_EXPIRED"),
 )
 API_CODES = tuple(code for _, code in _TABLE[:19])
 

@@ -18,6 +18,7 @@ from ...core import model as m
 from ...core.appointments import AppointmentTable
 from ...core.snapshot import Snapshot, row_appointment
 from .read import _table_from_value, read_snapshot_doc, split_snapshot_json
+from .writes import read_records
 
 
 def read_document(doc: Mapping[str, Any], source: str, default_times: m.Times = "local", *,
@@ -28,6 +29,8 @@ def read_document(doc: Mapping[str, Any], source: str, default_times: m.Times = 
     branch, read_times, declared, parts = read_snapshot_doc(doc, source, default_times,
                                                             appointments)
     times: m.Times = "utc" if read_times == "utc" else "local"  # ConventionsIn allows these
+    parts.records, notices = read_records(doc, source, branch.id)
+    parts.notices += notices
     # The document minus its history, which the table holds: enough to read the same
     # document under the other appointment-time convention without decoding it again.
     rest = {k: v for k, v in doc.items() if k != "appointments"}

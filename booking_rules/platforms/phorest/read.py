@@ -352,6 +352,10 @@ _LIST_KEYS: dict[str, tuple[str, ...]] = {
     "courses": ("courses",),
     "clientCourses": ("clientCourses",),
     "clients": ("clients",),
+    # Read by ``writes.py`` (the rules of the writes beside bookings).
+    "products": ("products", "branchProducts"),
+    "vouchers": ("vouchers",),
+    "purchases": ("purchases",),
 }
 _KNOWN_TOP = {*_LIST_KEYS, "branch", "conventions", "coverage"}
 _WEEKDAYS = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
