@@ -232,8 +232,9 @@ def bench_snapshot_only(n: int, workdir: Path, runs: int) -> dict[str, Any]:
             t0 = time.perf_counter()
             fresh = cache.refresh(snap)
             refreshes.append((time.perf_counter() - t0) * 1000)
-            assert len(fresh.delta.upserts) == 100, len(fresh.delta.upserts)
-            snap = fresh if round_ % 2 else snap  # from the base and from an overlay
+            # 100 more each round: from the base snapshot, then from the refreshed one.
+            assert len(fresh.delta.upserts) == 100 * (round_ + 1), len(fresh.delta.upserts)
+            snap = fresh
         out["refresh_100_ms"] = {"median": round(statistics.median(refreshes), 2),
                                  "max": round(max(refreshes), 2), "runs": len(refreshes)}
         # And with the snapshot's changes since the compiled history laid over it.
