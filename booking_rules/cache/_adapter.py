@@ -14,9 +14,9 @@ import msgspec
 from ..core import model as m
 from ..core.appointments import AppointmentTable
 from ..core.snapshot import Snapshot, row_appointment
+from ..platforms.phorest.history import table_from_value
 from ..platforms.phorest.load import _no_collection as no_collection
 from ..platforms.phorest.load import load_snapshot, read_document, read_raw_history
-from ..platforms.phorest.read import _table_from_value
 
 __all__ = ["AppointmentTable", "Snapshot", "appointments_of", "load_snapshot", "m",
            "no_collection",
@@ -34,7 +34,8 @@ def snapshot_from_raw_history(doc: dict[str, Any], history: list[bytes],
 def snapshot_from_table(doc: dict[str, Any], table: AppointmentTable, source: str
                         ) -> Snapshot:
     """The same snapshot, the history given as the table it was read into already."""
-    return read_document(doc, source, appointments=table)
+    # The key is present (its rows given apart): absent would read "not loaded".
+    return read_document({**doc, "appointments": []}, source, appointments=table)
 
 
 def table_of(snapshot: Snapshot) -> AppointmentTable:
@@ -53,9 +54,9 @@ def appointments_of(rows: list[bytes], snapshot: Snapshot, source: str
     unknown field, ...): notices name a row's position in a whole document, which an
     overlay cannot reproduce, so the caller rebuilds instead."""
     items = _ROWS.decode(b"[" + b",".join(rows) + b"]")
-    table = _table_from_value(items, source)
+    table = table_from_value(items, source, frozenset(snapshot.offers))
     zone = snapshot.zone
     starts, ends, notes = table.to_utc(zone if snapshot.appointment_times != "utc" else None)
     made = [row_appointment(table, row, starts, ends, zone) for row in range(len(table))
             if table.row_of[table.ids[row]] == row]
-    return made, bool(notes or table.notices)
+    return made, bool(notes or table.notices or table.quarantined)

@@ -66,8 +66,10 @@ def pack(table: AppointmentTable) -> bytes:
                 v is None or isinstance(v, str) for v in value) else ([], b"")
             if pool and len(pool) * 2 < len(value):  # few distinct ids, repeated
                 out[name] = ["s", pool, codes]
-            else:
+            elif all(v is None or isinstance(v, str | int | float) for v in value):
                 out[name] = ["l", value]
+            else:  # e.g. quarantined rows: tuples would come back as lists; not kept
+                raise CannotCompile(f"column {name} holds {type(value[0]).__name__}")
         else:
             raise CannotCompile(f"column {name} holds {type(value).__name__}")
     try:

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from .._time import UTC, format_utc
 from . import model as m
 from .context import Context, Item
+from .occupancy import usage
 from .report import Report, Violation, coverage_dates
 from .rule import Finding, Rule, Unknown
 from .ruleset import Ruleset, Step
@@ -26,14 +27,23 @@ def resolve(schedule: m.Schedule, snapshot: Snapshot, request: m.Request) -> Ite
                 if request.kind == "update" else None)
     start = schedule.start
     duration = service.duration_for(staff) if service else None
+    stated = schedule.minutes
+    if stated is not None and stated[0] <= 0:
+        stated = None  # not a block: the service's minutes are used (a rule reports it)
     if schedule.end is not None:
         end: datetime | None = schedule.end
+    elif stated is not None:
+        end = start + _minutes(stated[0])
     elif duration is not None:
         end = start + _minutes(duration)
     else:
         end = None
     finish = None
-    if service is not None and end is not None:
+    if stated is not None and end is not None:
+        if stated[2] > 0:
+            fs = end + _minutes(stated[1])
+            finish = (fs, fs + _minutes(stated[2]))
+    elif service is not None and end is not None:
         length = service.finish_for(staff)
         if length > 0:
             fs = end + _minutes(service.gap_time)
@@ -58,10 +68,16 @@ _MINUTES: dict[int, timedelta] = {}
 # --- running ---------------------------------------------------------------------------
 
 
+def snapshot_for(snapshot: Snapshot, rs: Ruleset) -> Snapshot:
+    """The variant of ``snapshot`` a ruleset reads: its appointment-time convention, and
+    its rows held with their finish when ``expand_existing_finish`` (RULES.md §2)."""
+    return snapshot.with_times(rs.appointment_times).with_finish(rs.expand_existing_finish)
+
+
 def run(snap: Snapshot, req: m.Request, *, now: datetime, online: bool, rs: Ruleset
         ) -> Report:
-    """Check a canonical request against ``snap`` (already read under the ruleset's
-    appointment-time convention: ``Snapshot.with_times``) at ``now``."""
+    """Check a canonical request against ``snap`` (already the variant the ruleset reads:
+    ``snapshot_for``) at ``now``."""
     if now.tzinfo is None:
         raise ValueError("now must be an aware datetime (it is always an input)")
     checker = Checker(snap, rs, now, online)
@@ -143,20 +159,22 @@ class Checker:
             for notice in snap.notices:
                 rule = notice_rule(notice.rule)
                 if rule is not None:
-                    yield rule, Finding(notice.message, notice.evidence), None, notice.location
+                    yield rule, Finding(notice.message, notice.evidence, notice.fix), None, \
+                        notice.location
         if timeless is not True:
             for notice in req.notices:
                 rule = notice_rule(notice.rule)
                 if rule is not None:
-                    yield rule, Finding(notice.message, notice.evidence), None, notice.location
+                    yield rule, Finding(notice.message, notice.evidence, notice.fix), None, \
+                        notice.location
             for it in items:
                 if not it.schedule.notices:
                     continue
                 for notice in it.schedule.notices:
                     rule = notice_rule(notice.rule)
                     if rule is not None:
-                        yield (rule, Finding(notice.message, notice.evidence), it,
-                               notice.location)
+                        yield (rule, Finding(notice.message, notice.evidence, notice.fix),
+                               it, notice.location)
 
         if req.subject != "booking":
             # A request of another subject: each of its rules reads the whole request.
@@ -174,10 +192,12 @@ class Checker:
         cov_start, cov_end = self._cov_start, self._cov_end
         stale = self._stale
         update = req.kind == "update"
+        absent, hidden = snap.absent, bool(snap.quarantined)
+        expired_rule = notice_rule("expired_hold") if timeless is not True else None
+        reported: set[str] = set()
         for i, item in enumerate(items):
             if i and items[i - 1].end is not None:
-                prior = items[i - 1]
-                view = view.with_changes((prior.as_appointment(prior.location),))
+                view = view.with_changes((self._held(items[i - 1], view, req),))
             uncovered = False
             # Only a snapshot that declares coverage can leave a day uncovered. A history
             # rule reads the booking's local day, stretched to its span.
@@ -207,43 +227,122 @@ class Checker:
                         f"{_cov(snap)}), so {step.code} cannot be decided",
                         {"coverage": _cov(snap)}), item, location
                     continue
+                if absent and step.lists & absent:
+                    yield step.rule, _absent(snap, step.lists & absent, step.code), item, \
+                        location
+                    continue
                 # Freshness (RULES.md §6, ruleset option max_age), beside coverage.
                 too_old = sorted(lists & stale.keys()) if stale and lists else None
                 if too_old:
                     yield step.rule, _too_old(too_old, stale, self.rs.max_age, step.code
                                               ), item, location
                     continue
+                if "offer" in step.rule.silent_unless and item.schedule.offer_id and (
+                        item.schedule.offer_id not in snap.offers):
+                    yield step.rule, _unheld_offer(item, step.code), item, location
+                    continue
+                if hidden and step.reads:
+                    found = _quarantined(snap, step.reads, item)
+                    if found is not None:
+                        yield step.rule, Unknown(
+                            f"{found.location} could not be read ({found.reason}) and may "
+                            f"hold what this booking needs on {item.local_date}, so "
+                            f"{step.code} cannot be decided",
+                            {"quarantined": found.location, "reason": found.reason}
+                        ), item, location
+                        continue
                 for outcome in step.check(item, ctx):
                     yield step.rule, outcome, item, location
+            if ctx.expired and expired_rule is not None:
+                for a in ctx.expired.values():
+                    if a.id in reported:
+                        continue
+                    reported.add(a.id)
+                    yield expired_rule, _expired(a, ctx), item, location
+
+    def _held(self, prior: Item, view: Snapshot, req: m.Request) -> m.Appointment:
+        """An earlier schedule as the later ones see it: with no room (machine) named and
+        a service that lists some, it takes one unit of the first listed with spare
+        capacity over its span (RULES.md §2, ``assign_unnamed_resources``)."""
+        room = machine = None
+        service, s = prior.service, prior.schedule
+        if self.rs.assign_unnamed_resources and service is not None and (
+                (not s.room_id and service.room_ids)
+                or (not s.machine_id and service.machine_ids)):
+            ctx = Context(view, req, self.now, self.online, self.rs)
+            start, end = prior.span
+            if not s.room_id:
+                room = next((r for r in service.room_ids if r in view.rooms and usage(
+                    ctx.room_appointments(r, start, end), view.room_breaks(r, start, end),
+                    view.rooms[r].capacity, start, end)[0] < view.rooms[r].capacity), None)
+            if not s.machine_id:
+                machine = next((x for x in service.machine_ids if x in view.machines and usage(
+                    ctx.machine_appointments(x, start, end),
+                    view.machine_breaks(x, start, end), view.machines[x].quantity, start,
+                    end)[0] < view.machines[x].quantity), None)
+        return prior.as_appointment(prior.location, room, machine)
 
 
-# The snapshot lists each rule reads (``model.LIST_NAMES``), by neutral name, for
-# ``max_age`` and the report's per-list ages: the history rules read the appointments, and
-# these read more. (Issue 11 has rules declare this themselves; then this table goes.)
-_READS: dict[str, frozenset[str]] = {name: frozenset(lists) for name, lists in {
-    "course_session_too_late": ("appointments", "courses"),
-    "course_session_too_soon": ("appointments", "courses"),
-    "local_time_sent_as_utc": ("roster",),
-    "machine_double_booked": ("appointments", "breaks", "machines"),
-    "offer_after_end_date": ("offers",),
-    "offer_before_start_date": ("offers",),
-    "offer_outside_allowed_time": ("offers",),
-    "offer_staff_excluded": ("offers",),
-    "offer_wrong_service": ("offers",),
-    "offer_max_concurrent": ("appointments", "offers"),
-    "offer_max_per_day": ("appointments", "offers"),
-    "room_over_capacity": ("appointments", "breaks", "rooms"),
-    "staff_not_working": ("breaks", "roster"),
-    "stale_version": ("appointments",),
-    "requested_staff_changed": ("appointments",),
-}.items()}
+def _absent(snap: Snapshot, lists: frozenset[str], code: str) -> Unknown:
+    names = sorted(snap.list_names.get(name, name) for name in lists)
+    return Unknown(
+        f"the snapshot does not hold {' or '.join(names)} (the key is absent: not loaded, "
+        f"which is not the same as empty), so {code} cannot be decided",
+        {"missing": names})
+
+
+def _unheld_offer(item: Item, code: str) -> Unknown:
+    offer = item.schedule.offer_id
+    return Unknown(
+        f"the offer link {offer!r} names no special offer the snapshot holds (it may be a "
+        f"service group that is not an offer, or an offer missing from the snapshot), so "
+        f"{code} cannot be decided", {"offerLink": offer})
+
+
+def _quarantined(snap: Snapshot, reads: frozenset[str], item: Item) -> m.Quarantined | None:
+    """A row the snapshot could not read that may hold what ``reads`` names of this
+    schedule on its local date (or the date its span ends on)."""
+    s, service = item.schedule, item.service
+    days = {item.local_date, item.span[1].astimezone(snap.zone).date()}
+    for what in reads:
+        base, _, scope = what.partition("@")
+        kind = base.split(".", 1)[1]
+        if kind == "staff":
+            keys: tuple[str | None, ...] = (s.staff_id,)
+        elif kind == "client":
+            keys = (s.client_id,)
+        elif kind == "offer":
+            keys = (s.offer_id,)
+        elif kind == "room":
+            keys = (s.room_id,) if s.room_id else (service.room_ids if service else ())
+        else:
+            keys = (s.machine_id,) if s.machine_id else (
+                service.machine_ids if service else ())
+        for key in keys:
+            for day in (None,) if scope == "any" else sorted(days):
+                found = snap.quarantined_for(base, key, day)
+                if found is not None:
+                    return found
+    return None
+
+
+def _expired(a: m.Appointment, ctx: Context) -> Finding:
+    minutes = ctx.ruleset.reserved_hold_minutes
+    created = format_utc(a.created_at) if a.created_at else "?"
+    return Finding(
+        f"the RESERVED hold {ctx.label(a)} {ctx.when(a.start, a.span[1])} was created at "
+        f"{created}, more than {minutes} min before now, so it is taken to have expired "
+        "and does not block (ruleset option reserved_hold_minutes)",
+        {"hold": ctx.describe(a), "createdAt": created, "reservedHoldMinutes": minutes})
+
+
 _HISTORY = frozenset({"appointments"})
 
 
 def lists_of(step: Step) -> frozenset[str]:
-    """The snapshot lists ``step``'s rule reads."""
-    found = _READS.get(step.rule.name, frozenset())
-    return found | _HISTORY if step.history else found
+    """The snapshot lists ``step``'s rule reads (``model.LIST_NAMES``): those it declares
+    (``Rule.lists``), and the appointments for a rule that reads history."""
+    return step.lists | _HISTORY if step.history else step.lists
 
 
 def _stale_lists(coverage: m.Coverage, now: datetime, max_age: int) -> dict[str, str]:
@@ -302,7 +401,9 @@ def _present(item: Item, snap: Snapshot, update: bool, quiet: bool) -> frozenset
         key |= 2 | staff.archived << 9 | staff.hide_from_online << 13
     if item.end is not None:
         key |= 4
-    if s.offer_id and s.offer_id in snap.offers:
+    # An offer link the snapshot cannot resolve while it holds offers (or does not hold
+    # the list) still runs the offer rules: the engine answers them UNKNOWN (RULES.md §4).
+    if s.offer_id and (s.offer_id in snap.offers or snap.offers or "offers" in snap.absent):
         key |= 8
     if (s.course_item_id or "") in snap.course_items:
         key |= 16

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from decimal import Decimal
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -25,6 +26,11 @@ Subject = Literal["booking", "order", "purchase", "client", "client_course", "vo
                   "export_job"]
 ACTIVATION_CANCELED = "CANCELED"
 ACTIVATION_RESERVED = "RESERVED"
+ACTIVATION_ARCHIVED = "ARCHIVED"
+# RULES.md §2: CANCELED and ARCHIVED rows never block; ACTIVE and RESERVED do; any other
+# state blocks too (a guess must not free a slot), with a notice naming it.
+NON_BLOCKING_STATES = frozenset({ACTIVATION_CANCELED, ACTIVATION_ARCHIVED})
+KNOWN_STATES = frozenset({"ACTIVE", ACTIVATION_RESERVED, *NON_BLOCKING_STATES})
 SOURCE_ONLINE = "ONLINE"
 
 
@@ -115,6 +121,8 @@ class Appointment:
     course_item_id: str | None = None
     finish: Interval | None = None
     from_request: str | None = None  # the request location, for a schedule of the request
+    client_course_id: str | None = None  # a session of this client course, without an item
+    created_at: datetime | None = None  # read for RESERVED holds only (reserved_hold_minutes)
 
     @property
     def blocks(self) -> tuple[Interval, ...]:
@@ -127,6 +135,26 @@ class Appointment:
     def span(self) -> Interval:
         """Where client, room and machine are held: first block start to last block end."""
         return (self.start, self.finish[1] if self.finish else self.end)
+
+
+ANY = "*"  # a quarantined row whose staff member (or date) could not be read
+
+
+@dataclass(frozen=True, slots=True)
+class Quarantined:
+    """A row that could not be read (RULES.md §6): kept out of the indexes, listed in the
+    snapshot's notices, and every rule that would have needed it answers UNKNOWN.
+
+    ``holds`` names what the row may have held, as ``"list.kind" -> id`` (``ANY`` when
+    it could be any: a row without a readable staff member): ``appointments.staff``,
+    ``appointments.client``, ``appointments.room``, ``appointments.machine``,
+    ``appointments.offer``, ``roster.staff``, ``breaks.staff``, ``breaks.room``,
+    ``breaks.machine``. ``days``: the local dates it may lie on, ``None`` for any."""
+
+    location: str
+    reason: str
+    days: frozenset[date] | None
+    holds: Mapping[str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,6 +260,7 @@ class Notice:
     message: str
     location: str
     evidence: Mapping[str, Any] = field(default_factory=dict)
+    fix: str = ""  # what to send instead, when the reader knows (e.g. the right shape)
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,6 +282,13 @@ class Schedule:
     start_naive: bool = False
     start_wall: datetime | None = None  # the wall clock as written, for the UTC-trap warning
     notices: tuple[Notice, ...] = ()
+    # The offer link names a service group, which may be no special offer (RULES.md §4):
+    # unresolved, it makes the offer rules UNKNOWN but is no unknown id.
+    offer_group: bool = False
+    # The main block, processing gap and finish block in minutes as the request states
+    # them (PNE's Init, Delay, Complete); None: the service's. A main block that is not
+    # positive is not used (the service's is), and a rule reports it.
+    minutes: tuple[int, int, int] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,3 +311,74 @@ class Request:
     raw: Mapping[str, Any] = field(default_factory=dict)
     subject: Subject = "booking"
     payload: Any = None  # the canonical body of a request that is not a booking
+
+
+# --- orders: a sale of items with its payments (``Request.subject`` "order") -------------
+
+
+@dataclass(frozen=True, slots=True)
+class Amount:
+    """A number of a request as read: where it is, what was sent, its exact value.
+
+    ``value`` is None when what was sent is not a usable number (``problem`` says why:
+    not a number, not whole cents, ...); money is never a float inside."""
+
+    path: str
+    sent: Any
+    value: Decimal | None
+    problem: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """A value of a request taken from a published list: what was sent, its meaning
+    (None when it is not in the list), and the list (sent value -> meaning)."""
+
+    path: str
+    sent: Any
+    value: str | None
+    allowed: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """An id a request names, and where."""
+
+    path: str
+    id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class OrderLine:
+    index: int
+    path: str
+    item: Ref
+    kind: Choice  # "retail", "service", "package", "other", "gift"
+    quantity: Amount
+    unit_price: Amount
+    extended: Amount
+    branch: Ref
+    client: Ref
+    staff: Ref
+
+
+@dataclass(frozen=True, slots=True)
+class OrderPayment:
+    index: int
+    path: str
+    method: Choice  # "cash", "check", "gift", "card", ...
+    amount: Amount
+    branch: Ref
+
+
+@dataclass(frozen=True, slots=True)
+class Order:
+    """A sale in canonical form: the ``payload`` of a request of subject "order"."""
+
+    branch: Ref
+    client: Ref
+    staff: Ref
+    subtotal: Amount
+    total: Amount
+    lines: tuple[OrderLine, ...]
+    payments: tuple[OrderPayment, ...]

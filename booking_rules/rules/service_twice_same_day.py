@@ -55,4 +55,6 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
 RULE = Rule(check=check, doc=__doc__ or "",
             alternatives=frozenset({"same-staff-other-time"}),
             module=__name__, history=True, needs=frozenset(),
-            silent_unless=frozenset({"client"}))
+            silent_unless=frozenset({"client"}),
+            lists=frozenset({"appointments"}),
+            reads=frozenset({"appointments.client"}))

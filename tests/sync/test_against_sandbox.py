@@ -110,8 +110,8 @@ def _assert_consistent(bench: Bench, cache: Cache, now: datetime) -> None:
     reloaded = br.load_snapshot(exported)
     snap = cache.snapshot(BRANCH)
     for request in _requests():
-        assert br.check(snap, request, now=now).to_json() == \
-            br.check(reloaded, request, now=now).to_json()
+        got, want = br.check(snap, request, now=now), br.check(reloaded, request, now=now)
+        assert got.to_json() == want.to_json(), got.to_text() + "\n" + want.to_text()
 
 
 def _booking(client: str, staff: str, start: str, service: str = "svc_cut"

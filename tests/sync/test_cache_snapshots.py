@@ -38,7 +38,7 @@ def test_load_snapshot_reads_a_cache_by_url_or_by_its_file(
     example = tmp_path / "salon.json"
     example.write_text(json.dumps(cache.document(BRANCH)[0]))
     assert br.load_snapshot(example, branch=BRANCH).branch.id == BRANCH
-    with pytest.raises(br.InputError, match=r"branch\.branchId"):
+    with pytest.raises(br.InputError, match=r"at --branch: expected the id of the snapshot"):
         br.load_snapshot(example, branch="br_other")
 
 
