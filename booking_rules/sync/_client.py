@@ -25,6 +25,7 @@ sent again. The credentials never appear in a message, a log or a corpus entry.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import uuid
 from collections.abc import Callable, Mapping
@@ -39,11 +40,27 @@ import stamina
 import booking_rules as br
 
 from ..cache import Cache, LiveSnapshot, open_cache
+from ..core.records import Purchase
 from ._credentials import Credentials
 from ._errors import AuthError, SyncError
 from ._http import DEFAULT_BASE_URL, RetryPolicy, _retry_after
 
-Kind = Literal["createBooking", "updateAppointment"]
+Kind = Literal["createBooking", "updateAppointment", "createClient", "updateClient",
+               "updateClientCourse", "createPurchase", "createVoucher",
+               "createCsvExportJob", "readCsvExportJob"]
+
+# The writes beside bookings (platforms/phorest/writes.py): method, path under the
+# business ({b} the branch, {id} the path id) and the path id's name.
+_WRITES: dict[str, tuple[str, str, str | None]] = {
+    "createClient": ("POST", "client", None),
+    "updateClient": ("PUT", "client/{id}", "clientId"),
+    "updateClientCourse": ("PUT", "clientcourse/{id}", "clientCourseId"),
+    "createPurchase": ("POST", "branch/{b}/purchase", None),
+    "createVoucher": ("POST", "voucher", None),
+    "createCsvExportJob": ("POST", "branch/{b}/csvexportjob", None),
+    "readCsvExportJob": ("GET", "branch/{b}/csvexportjob/{id}", "jobId"),
+}
+_BRANCH_PATHS = frozenset({"createPurchase", "createCsvExportJob", "readCsvExportJob"})
 
 
 class RefusedLocally(SyncError):
@@ -103,6 +120,12 @@ class _Guard:
         self.retry = retry or RetryPolicy()
         self.corpus = Path(corpus) if corpus is not None else _default_corpus(self.cache)
         self._live: LiveSnapshot | None = None
+        # What this client was answered (issue 18): each client's latest version, and
+        # the purchases it made, keyed (branchId, transactionNumber) as Phorest numbers
+        # them per branch. Phorest lists no purchases, so this log is laid over the
+        # snapshot before a purchase is checked: a retry reusing a number is caught.
+        self.client_versions: dict[str, int] = {}
+        self.purchases: list[Purchase] = []
 
     def snapshot(self) -> br.Snapshot:
         """The branch as the cache holds it now (refreshed at the cost of the change)."""
@@ -122,19 +145,91 @@ class _Guard:
                                 "appointment_id=)")
         return f"{root}/appointment/{target}"
 
-    def check(self, kind: Kind, body: Mapping[str, Any], now: datetime | None
+    def request(self, kind: Kind, body: Mapping[str, Any], path_id: str | None
+                ) -> tuple[str, str, dict[str, Any]]:
+        """(method, URL, the ``{"kind", "path", "body"}`` request checked) of a write."""
+        if kind in ("createBooking", "updateAppointment"):
+            url = self.path(kind, body, path_id)
+            return ("POST" if kind == "createBooking" else "PUT", url,
+                    {"kind": kind, "body": dict(body)})
+        method, template, id_name = _WRITES[kind]
+        ids: dict[str, str] = {}
+        if kind in _BRANCH_PATHS:
+            ids["branchId"] = self.branch
+        if id_name is not None:
+            target = path_id or body.get(id_name)
+            if not isinstance(target, str) or not target:
+                raise br.InputError(kind, id_name, f"the {id_name} of the path (in the "
+                                    "body or given as an argument)", target)
+            ids[id_name] = target
+        url = (f"{self.base_url}/{self.business}/" + template.format(
+            b=self.branch, id=ids.get(id_name or "", "")))
+        return method, url, {"kind": kind, "path": ids, "body": dict(body)}
+
+    def check(self, request: Mapping[str, Any], now: datetime | None
               ) -> tuple[br.Snapshot, br.Report, datetime]:
         when = now or self.clock()
         if when.tzinfo is None:
             raise ValueError("now must be an aware datetime")
         snap = self.snapshot()
-        report = br.check(snap, {"kind": kind, "body": dict(body)}, now=when,
-                          online=self.online, ruleset=self.ruleset)
+        if request["kind"] == "createPurchase":
+            snap = snap.with_records(snap.records.with_purchases(self.purchases))
+        elif request["kind"] == "updateClient" and self.client_versions:
+            # The version this client was answered is current until a sync says more.
+            held = snap.records.clients
+            clients = {**held, **{cid: dataclasses.replace(held[cid], version=v)
+                                  for cid, v in self.client_versions.items()
+                                  if cid in held and (held[cid].version or 0) < v}}
+            snap = snap.with_records(snap.records.replaced(clients=clients))
+        report = br.check(snap, dict(request), now=when, online=self.online,
+                          ruleset=self.ruleset)
         return snap, report, when
 
-    def answered(self, kind: Kind, body: Mapping[str, Any], snap: br.Snapshot,
+    def keep(self, kind: str, request: Mapping[str, Any], now: datetime,
+             answer: Any) -> None:
+        """Keep what an accepted write's answer says that a later check needs."""
+        if not isinstance(answer, Mapping):
+            return
+        if kind in ("createClient", "updateClient"):
+            cid, version = answer.get("clientId"), answer.get("version")
+            if isinstance(cid, str) and isinstance(version, int):
+                self.client_versions[cid] = version
+        elif kind == "createPurchase":
+            body = request["body"]
+            number, transaction = answer.get("number", body.get("number")), answer.get(
+                "transactionNumber")
+            self.purchases.append(Purchase(
+                self.branch, None if number is None else str(number),
+                None if transaction is None else str(transaction),
+                _text(answer.get("purchaseId")), _text(body.get("clientId")), now,
+                source="log"))
+
+    def job_read(self, job_id: str, response: httpx.Response, now: datetime | None,
+                 force: bool) -> Sent:
+        """A read export job: a 2xx answer is checked as ``readCsvExportJob`` (its link's
+        lifetime at ``now``) before the caller may use the link; else it is answered
+        (explained and filed) as a refused write is."""
+        request: dict[str, Any] = {"kind": "readCsvExportJob",
+                                   "path": {"branchId": self.branch, "jobId": job_id},
+                                   "body": {}}
+        try:
+            answer: Any = response.json()
+        except ValueError:
+            answer = None
+        if 200 <= response.status_code < 300 and isinstance(answer, Mapping):
+            request["body"] = dict(answer)
+            snap, report, when = self.check(request, now)
+            if report.verdict != "PASS" and not force:
+                raise RefusedLocally(report, "readCsvExportJob")
+            return self.answered(request, snap, report, when, response,
+                                 force and report.verdict != "PASS")
+        snap, report, when = self.check(request, now)
+        return self.answered(request, snap, report, when, response, False)
+
+    def answered(self, request: Mapping[str, Any], snap: br.Snapshot,
                  report: br.Report, now: datetime, response: httpx.Response,
                  forced: bool) -> Sent:
+        kind = str(request["kind"])
         status = response.status_code
         if status == 401:
             raise AuthError(f"{kind}: HTTP 401: Phorest refused the username and password "
@@ -148,11 +243,12 @@ class _Guard:
         except ValueError:
             parsed = response.text
         if 200 <= status < 300:
+            self.keep(kind, request, now, parsed)
             return Sent(kind, status, parsed, report, forced=forced)
-        request = {"kind": kind, "body": dict(body)}
-        why = br.explain(response.content, request, snap, status=status, now=now,
+        why = br.explain(response.content, dict(request), snap, status=status, now=now,
                          online=self.online, ruleset=self.ruleset)
-        filed = self._file(request, response, snap, report, now) if self.corpus else None
+        filed = (self._file(dict(request), response, snap, report, now) if self.corpus
+                 else None)
         return Sent(kind, status, parsed, report, why, filed, forced)
 
     def _file(self, request: dict[str, Any], response: httpx.Response, snap: br.Snapshot,
@@ -192,6 +288,15 @@ class _Guard:
     def close(self) -> None:
         if self._own_cache:
             self.cache.close()
+
+
+def _send_error(kind: str, exc: httpx.TransportError) -> SendError:
+    return SendError(f"{kind}: {exc.__class__.__name__}: the write may or may not have "
+                     "been applied; read the branch's data before retrying")
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
 
 
 def _is_json(content: bytes) -> bool:
@@ -307,28 +412,70 @@ class Client(_Guard):
         given), sent as ``PUT .../appointment/{id}``."""
         return self._write("updateAppointment", body, appointment_id, now, force)
 
-    def _write(self, kind: Kind, body: Mapping[str, Any], appointment_id: str | None,
+    def create_client(self, body: Mapping[str, Any], now: datetime | None = None,
+                      force: bool = False) -> Sent:
+        """``POST /client``, checked as ``createClient``."""
+        return self._write("createClient", body, None, now, force)
+
+    def update_client(self, client_id: str, body: Mapping[str, Any],
+                      now: datetime | None = None, force: bool = False) -> Sent:
+        """``PUT /client/{clientId}``, checked as ``updateClient`` (its ``version``
+        against the cache's, or the one this client was last answered)."""
+        return self._write("updateClient", body, client_id, now, force)
+
+    def update_client_course(self, client_course_id: str, body: Mapping[str, Any],
+                             now: datetime | None = None, force: bool = False) -> Sent:
+        """``PUT /clientcourse/{clientCourseId}``, checked as ``updateClientCourse``."""
+        return self._write("updateClientCourse", body, client_course_id, now, force)
+
+    def create_purchase(self, body: Mapping[str, Any], now: datetime | None = None,
+                        force: bool = False) -> Sent:
+        """``POST /branch/{branchId}/purchase``, checked as ``createPurchase`` with this
+        client's own purchases laid over the cache (a reused ``number`` is refused)."""
+        return self._write("createPurchase", body, None, now, force)
+
+    def create_voucher(self, body: Mapping[str, Any], now: datetime | None = None,
+                       force: bool = False) -> Sent:
+        """``POST /voucher``, checked as ``createVoucher``."""
+        return self._write("createVoucher", body, None, now, force)
+
+    def create_csv_export_job(self, body: Mapping[str, Any], now: datetime | None = None,
+                              force: bool = False) -> Sent:
+        """``POST /branch/{branchId}/csvexportjob``, checked as ``createCsvExportJob``."""
+        return self._write("createCsvExportJob", body, None, now, force)
+
+    def read_csv_export_job(self, job_id: str, now: datetime | None = None,
+                            force: bool = False) -> Sent:
+        """``GET .../csvexportjob/{jobId}``, the answer checked as ``readCsvExportJob``
+        at ``now`` before it is returned: a download link that has expired (or will
+        before it can be used) raises ``RefusedLocally`` unless ``force``."""
+        method, url, _ = self.request("readCsvExportJob", {}, job_id)
+        response = self._send("readCsvExportJob", method, url, None)
+        return self.job_read(job_id, response, now, force)
+
+    def _write(self, kind: Kind, body: Mapping[str, Any], path_id: str | None,
                now: datetime | None, force: bool) -> Sent:
-        url = self.path(kind, body, appointment_id)
-        snap, report, when = self.check(kind, body, now)
+        method, url, request = self.request(kind, body, path_id)
+        snap, report, when = self.check(request, now)
         if report.verdict != "PASS" and not force:
             raise RefusedLocally(report, kind)
-        method = "POST" if kind == "createBooking" else "PUT"
+        response = self._send(kind, method, url, request["body"])
+        return self.answered(request, snap, report, when, response,
+                             force and report.verdict != "PASS")
+
+    def _send(self, kind: str, method: str, url: str, body: Any) -> httpx.Response:
         try:
             for attempt in _retrying(self.retry):
                 with attempt:
-                    response = self._http.request(method, url, json=dict(body))
+                    response = self._http.request(method, url, json=body)
                     if response.status_code == 429:
                         raise _TooMany(response, _retry_after(
                             response.headers.get("Retry-After"), self.clock()))
         except _TooMany as exc:
             response = exc.response
         except httpx.TransportError as exc:
-            raise SendError(f"{kind}: {exc.__class__.__name__}: the write may or may not "
-                            "have been applied; read the appointments before retrying"
-                            ) from None
-        return self.answered(kind, body, snap, report, when, response,
-                             force and report.verdict != "PASS")
+            raise _send_error(kind, exc) from None
+        return response
 
     def close(self) -> None:
         self._http.close()
@@ -374,28 +521,61 @@ class AsyncClient(_Guard):
                                  ) -> Sent:
         return await self._write("updateAppointment", body, appointment_id, now, force)
 
-    async def _write(self, kind: Kind, body: Mapping[str, Any], appointment_id: str | None,
+    async def create_client(self, body: Mapping[str, Any], now: datetime | None = None,
+                            force: bool = False) -> Sent:
+        return await self._write("createClient", body, None, now, force)
+
+    async def update_client(self, client_id: str, body: Mapping[str, Any],
+                            now: datetime | None = None, force: bool = False) -> Sent:
+        return await self._write("updateClient", body, client_id, now, force)
+
+    async def update_client_course(self, client_course_id: str, body: Mapping[str, Any],
+                                   now: datetime | None = None, force: bool = False
+                                   ) -> Sent:
+        return await self._write("updateClientCourse", body, client_course_id, now, force)
+
+    async def create_purchase(self, body: Mapping[str, Any], now: datetime | None = None,
+                              force: bool = False) -> Sent:
+        return await self._write("createPurchase", body, None, now, force)
+
+    async def create_voucher(self, body: Mapping[str, Any], now: datetime | None = None,
+                             force: bool = False) -> Sent:
+        return await self._write("createVoucher", body, None, now, force)
+
+    async def create_csv_export_job(self, body: Mapping[str, Any],
+                                    now: datetime | None = None, force: bool = False
+                                    ) -> Sent:
+        return await self._write("createCsvExportJob", body, None, now, force)
+
+    async def read_csv_export_job(self, job_id: str, now: datetime | None = None,
+                                  force: bool = False) -> Sent:
+        method, url, _ = self.request("readCsvExportJob", {}, job_id)
+        response = await self._send("readCsvExportJob", method, url, None)
+        return self.job_read(job_id, response, now, force)
+
+    async def _write(self, kind: Kind, body: Mapping[str, Any], path_id: str | None,
                      now: datetime | None, force: bool) -> Sent:
-        url = self.path(kind, body, appointment_id)
-        snap, report, when = self.check(kind, body, now)
+        method, url, request = self.request(kind, body, path_id)
+        snap, report, when = self.check(request, now)
         if report.verdict != "PASS" and not force:
             raise RefusedLocally(report, kind)
-        method = "POST" if kind == "createBooking" else "PUT"
+        response = await self._send(kind, method, url, request["body"])
+        return self.answered(request, snap, report, when, response,
+                             force and report.verdict != "PASS")
+
+    async def _send(self, kind: str, method: str, url: str, body: Any) -> httpx.Response:
         try:
             async for attempt in _retrying(self.retry):
                 with attempt:
-                    response = await self._http.request(method, url, json=dict(body))
+                    response = await self._http.request(method, url, json=body)
                     if response.status_code == 429:
                         raise _TooMany(response, _retry_after(
                             response.headers.get("Retry-After"), self.clock()))
         except _TooMany as exc:
             response = exc.response
         except httpx.TransportError as exc:
-            raise SendError(f"{kind}: {exc.__class__.__name__}: the write may or may not "
-                            "have been applied; read the appointments before retrying"
-                            ) from None
-        return self.answered(kind, body, snap, report, when, response,
-                             force and report.verdict != "PASS")
+            raise _send_error(kind, exc) from None
+        return response
 
     async def aclose(self) -> None:
         await self._http.aclose()
