@@ -17,8 +17,10 @@ from ..core.snapshot import Snapshot, row_appointment
 from ..platforms.phorest.history import table_from_value
 from ..platforms.phorest.load import _no_collection as no_collection
 from ..platforms.phorest.load import load_snapshot, read_document, read_raw_history
+from ..platforms.pne.load import load_snapshot as load_pne_snapshot
 
-__all__ = ["AppointmentTable", "Snapshot", "appointments_of", "load_snapshot", "m",
+__all__ = ["AppointmentTable", "Snapshot", "appointments_of", "load_pne_snapshot",
+           "load_snapshot", "m",
            "no_collection",
            "snapshot_from_raw_history", "snapshot_from_table", "table_of"]
 

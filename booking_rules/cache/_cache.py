@@ -22,6 +22,7 @@ from .._errors import InputError
 from ._adapter import (
     Snapshot,
     appointments_of,
+    load_pne_snapshot,
     load_snapshot,
     m,
     no_collection,
@@ -42,6 +43,7 @@ from ._model import (
     Window,
     iso_z,
 )
+from ._pne import pne_document
 from ._sqlite import SQLiteStore
 
 DEFAULT_URL = "sqlite:///cache.db"
@@ -243,10 +245,23 @@ class Cache:
             doc["appointments"] = _decode_rows(history)
         return doc, marker
 
-    def snapshot(self, branch_id: str, *, business: str | None = None) -> Snapshot:
+    def snapshot(self, branch_id: str, *, business: str | None = None,
+                 platform: str = "phorest") -> Snapshot:
         """A ``Snapshot`` of the branch as cached, with ``coverage`` and each list's age.
-        ``refresh`` brings it up to date later at the cost of what changed."""
+        ``refresh`` brings it up to date later at the cost of what changed.
+        ``platform="pne"`` (or ``"vish"``): ``branch_id`` is a PNE location (CompanyId),
+        its document rebuilt (``pne_document``) and read by the PNE platform."""
+        if platform in ("pne", "vish"):
+            return load_pne_snapshot(self.pne_document(branch_id))
+        if platform != "phorest":
+            raise CacheError(self.url, f"platform: expected phorest, pne or vish, got "
+                             f"{platform!r}")
         return self.snapshot_at(branch_id, business=business)[0]
+
+    def pne_document(self, location: str) -> dict[str, Any]:
+        """A synced PNE location as a PNE snapshot document (docs/pne.md)."""
+        with self.store.read() as r:
+            return pne_document(r, self.url, location)
 
     def snapshot_at(self, branch_id: str, *, business: str | None = None,
                     compiled: bool = True) -> tuple[Snapshot, int]:

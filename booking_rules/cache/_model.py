@@ -167,6 +167,9 @@ class Writer(Protocol):
     def quarantine(self, key: StreamKey, where: str, reason: str, raw: bytes,
                    at: datetime) -> None: ...
 
+    def spend(self, business: str, branch: str, day: date, limit: int) -> int | None:
+        """Count one request against the key's budget of ``day`` (UTC); None: spent."""
+
     def put_compiled(self, key: StreamKey, compiled: Compiled) -> bool:
         """Keep the stream's compiled form; False when the store cannot (read-only)."""
 
@@ -186,6 +189,9 @@ class Reader(Protocol):
 
     def marker(self) -> int:
         """The latest change sequence number: rows written later have a greater one."""
+
+    def spent(self, business: str, branch: str, day: date) -> int:
+        """Requests counted against the key's budget of ``day`` (UTC)."""
 
     def changed_since(self, key: StreamKey, marker: int) -> bool:
         """Whether any row of ``key`` was written after ``marker`` (an index probe)."""

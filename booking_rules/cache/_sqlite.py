@@ -43,6 +43,16 @@ CREATE TABLE IF NOT EXISTS compiled (
 );
 """
 
+# Requests spent per key (a platform's business/location, no credential) and UTC day:
+# a daily request budget (PNE's gateway plan) that holds across polls and processes.
+# Bookkeeping, so like ``compiled`` it is created when missing, not a schema change.
+_BUDGET_TABLE = """
+CREATE TABLE IF NOT EXISTS budget (
+    business TEXT NOT NULL, branch TEXT NOT NULL, day TEXT NOT NULL,
+    used INTEGER NOT NULL, PRIMARY KEY (business, branch, day)
+);
+"""
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 -- One row per platform row: the raw JSON as the API gave it, beside the columns the upsert
@@ -85,7 +95,7 @@ CREATE TABLE IF NOT EXISTS quarantine (
     business TEXT NOT NULL, branch TEXT NOT NULL, stream TEXT NOT NULL,
     "where" TEXT NOT NULL, reason TEXT NOT NULL, raw BLOB NOT NULL, at TEXT NOT NULL
 );
-""" + _COMPILED_TABLE
+""" + _COMPILED_TABLE + _BUDGET_TABLE
 
 # An older copy never overwrites a newer one: version decides, then updatedAt; copies of
 # the same age are taken when they differ (rows without either: the latest fetch wins).
@@ -167,6 +177,9 @@ class SQLiteStore:
         if "compiled" not in tables:
             with contextlib.suppress(sqlite3.Error):  # read-only or busy: used without it
                 db.executescript(_COMPILED_TABLE)
+        if "budget" not in tables:
+            with contextlib.suppress(sqlite3.Error):  # read-only: spending fails later
+                db.executescript(_BUDGET_TABLE)
         self.has_compiled = "compiled" in {r[0] for r in db.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table'")}
 
@@ -241,6 +254,18 @@ class _SQLiteWriter:
                          (key.business, key.branch, key.stream, compiled.marker,
                           compiled.format, compiled.blob))
         return True
+
+    def spend(self, business: str, branch: str, day: date, limit: int) -> int | None:
+        """Count one request of ``day`` (UTC) for the key, unless ``limit`` are counted
+        already: the new count, or None when the day's budget is spent."""
+        k = (business, branch, day.isoformat())
+        row = self._db.execute("SELECT used FROM budget WHERE business = ? AND branch = ? "
+                               "AND day = ?", k).fetchone()
+        used = 0 if row is None else int(row[0])
+        if used >= limit:
+            return None
+        self._db.execute("INSERT OR REPLACE INTO budget VALUES (?, ?, ?, ?)", (*k, used + 1))
+        return used + 1
 
     def _next_seq(self) -> int:
         # One sequence number per transaction: a marker is "every row written after it".
@@ -350,6 +375,15 @@ class _SQLiteReader:
             "SELECT marker, format, blob FROM compiled WHERE business = ? AND branch = ? "
             "AND stream = ?", (key.business, key.branch, key.stream)).fetchone()
         return None if row is None else Compiled(int(row[0]), str(row[1]), bytes(row[2]))
+
+    def spent(self, business: str, branch: str, day: date) -> int:
+        """Requests counted for the key on ``day`` (UTC)."""
+        with contextlib.suppress(sqlite3.OperationalError):  # no budget table: none
+            row = self._db.execute("SELECT used FROM budget WHERE business = ? AND "
+                                   "branch = ? AND day = ?",
+                                   (business, branch, day.isoformat())).fetchone()
+            return 0 if row is None else int(row[0])
+        return 0
 
     def changed_since(self, key: StreamKey, marker: int) -> bool:
         # The (business, branch, stream, seq) index answers this without a scan.

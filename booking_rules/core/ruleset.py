@@ -224,8 +224,13 @@ def _read(path: Path, seen: Sequence[str] = ()) -> dict[str, Any]:
     return merged
 
 
+def _is_name(name: str) -> bool:
+    """Whether a ruleset is named (a bundled one), not given by path."""
+    return not (name.endswith(".toml") or "/" in name or "\\" in name)
+
+
 def _locate(name: str, relative_to: Path | None = None) -> Path:
-    if name.endswith(".toml") or "/" in name or "\\" in name:
+    if not _is_name(name):
         p = Path(name)
         if not p.is_absolute() and relative_to is not None and (relative_to / p).exists():
             return relative_to / p
@@ -327,12 +332,27 @@ def load_ruleset(name_or_path: str | Path, table: CodeTable) -> Ruleset:
 # Loaded rulesets by file and platform. A file is re-read when it changes (its size or
 # modification time), so a long-running server never checks with a stale ruleset.
 _CACHE: dict[tuple[str, str], tuple[tuple[int, int], Ruleset]] = {}
+# Bundled rulesets by (name, platform): files shipped inside the package, which do not
+# change while a process runs, so a check naming one costs a dictionary look-up (a stat
+# and a path resolution per check cost more than the check itself).
+_BUNDLED: dict[tuple[str, str], Ruleset] = {}
 
 
 def resolve_ruleset(ruleset: str | Path | Ruleset, table: CodeTable) -> Ruleset:
+    """A Ruleset as given, or loaded once: a bundled name from a cache, a file re-read
+    when it changes (its size or modification time), so a long-running server never
+    checks with a stale ruleset of its own."""
     if isinstance(ruleset, Ruleset):
         return ruleset
-    path = _locate(str(ruleset))
+    name = str(ruleset)
+    bundled = (name, table.platform)
+    found_bundled = _BUNDLED.get(bundled)
+    if found_bundled is not None:
+        return found_bundled
+    path = _locate(name)
+    if _is_name(name):
+        loaded = _BUNDLED[bundled] = load_ruleset(path, table)
+        return loaded
     try:
         st = path.stat()
         stamp = (st.st_mtime_ns, st.st_size)
