@@ -4,6 +4,7 @@ priority order that predicts the one code the API answers."""
 from __future__ import annotations
 
 import difflib
+import os
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -293,16 +294,35 @@ def load_ruleset(name_or_path: str | Path, table: CodeTable) -> Ruleset:
 _CACHE: dict[tuple[str, str], tuple[tuple[int, int], Ruleset]] = {}
 
 
+# A bundled ruleset's name -> (its file, that file resolved): locating and resolving a
+# path costs more than a whole check, and a bundled name always names the same file.
+_BUNDLED: dict[str, tuple[str, str]] = {}
+
+
 def resolve_ruleset(ruleset: str | Path | Ruleset, table: CodeTable) -> Ruleset:
     if isinstance(ruleset, Ruleset):
         return ruleset
+    located = _BUNDLED.get(ruleset) if isinstance(ruleset, str) else None
+    if located is not None:
+        try:
+            st = os.stat(located[0])  # still once a call: an edited file is re-read
+        except OSError:
+            _BUNDLED.pop(str(ruleset), None)
+        else:
+            found = _CACHE.get((located[1], table.platform))
+            if found is not None and found[0] == (st.st_mtime_ns, st.st_size):
+                return found[1]
     path = _locate(str(ruleset))
     try:
         st = path.stat()
         stamp = (st.st_mtime_ns, st.st_size)
     except OSError:
         return load_ruleset(path, table)  # for its precise message
-    key = (str(path.resolve()), table.platform)
+    resolved = str(path.resolve())
+    if isinstance(ruleset, str) and not (ruleset.endswith(".toml") or "/" in ruleset
+                                         or "\\" in ruleset):
+        _BUNDLED[ruleset] = (str(path), resolved)
+    key = (resolved, table.platform)
     found = _CACHE.get(key)
     if found is None or found[0] != stamp:
         found = _CACHE[key] = (stamp, load_ruleset(path, table))
