@@ -68,7 +68,7 @@ from ._errors import InputError
 from ._time import UTC, format_span, format_utc, local_date, wall_to_utc
 from .core import model as m
 from .core.context import Context
-from .core.engine import Checker, clients_without_appointments, resolve
+from .core.engine import Checker, clients_without_appointments, resolve, snapshot_for
 from .core.index import merge, subtract
 from .core.report import COVERAGE_FIX, coverage_dates
 from .core.rule import Finding, Rule, Unknown
@@ -267,7 +267,7 @@ def find_slots(
     """
     now = _aware(now, "now")
     rs = ruleset
-    snap = snapshot.with_times(rs.appointment_times)
+    snap = snapshot_for(snapshot, rs)
     online = online or rs.online
     services = _services(snap, service_ids)
     if staff_id is not None and staff_id not in snap.staff:

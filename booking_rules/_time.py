@@ -49,8 +49,9 @@ def load_zone(name: str) -> ZoneInfo:
     """The IANA zone ``name``; ``ValueError`` when it is not one."""
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(f"an IANA time zone such as 'Europe/Dublin', got {name!r}") from exc
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # "Europe" is a directory
+        shown = name if len(name) <= 60 else name[:57] + "..."
+        raise ValueError(f"an IANA time zone such as 'Europe/Dublin', got {shown!r}") from exc
 
 
 def to_micros(instant: datetime) -> int:
@@ -159,9 +160,16 @@ _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 def local_span(
     day: date, start: time, end: time, zone: tzinfo
 ) -> tuple[LocalResolution, LocalResolution]:
-    """A local ``[start, end)`` on ``day``; an end not after its start ends the next day."""
-    end_day = day if end > start else day + timedelta(days=1)
-    return wall_to_utc(day, start, zone), wall_to_utc(end_day, end, zone)
+    """A local ``[start, end)`` on ``day`` (RULES.md §1): an end before its start ends the
+    next day; an end equal to its start is the same instant, an empty interval. A start
+    moved forward over a spring-forward gap onto or past its end is empty too (the end is
+    then the start)."""
+    end_day = day if end >= start else day + timedelta(days=1)
+    rs = wall_to_utc(day, start, zone)
+    re_ = wall_to_utc(end_day, end, zone)
+    if re_.instant < rs.instant:
+        re_ = LocalResolution(rs.instant, re_.shifted, re_.ambiguous)
+    return rs, re_
 
 
 def to_local(instant: datetime, zone: tzinfo) -> datetime:

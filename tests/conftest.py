@@ -47,9 +47,17 @@ def salon_doc() -> dict[str, Any]:
 _SALON: dict[str, Any] = json.loads(EXAMPLE_SALON.read_text())
 
 
-def minimal_doc(zone: str = "America/Toronto", **lists: Any) -> dict[str, Any]:
-    """A tiny branch: lists given as keyword arguments (staff=[...], services=[...], ...)."""
+LIST_KEYS = ("staff", "services", "workTimeTables", "breaks", "appointments", "rooms",
+             "machines", "specialOffers", "courses", "clientCourses", "clients")
+
+
+def minimal_doc(zone: str = "America/Toronto", *, absent: tuple[str, ...] = (),
+                **lists: Any) -> dict[str, Any]:
+    """A tiny branch: lists given as keyword arguments (staff=[...], services=[...], ...);
+    every other list is present and empty (RULES.md §6: absent is not empty, so a test
+    that means "none" says so), but those named in ``absent``, which are left out."""
     doc: dict[str, Any] = {"branch": {"branchId": "br", "name": "Test", "timeZone": zone}}
+    doc.update({key: [] for key in LIST_KEYS if key not in absent})
     doc.update(lists)
     return doc
 
@@ -85,8 +93,9 @@ def example_setup(source: str) -> tuple[dict[str, Any], dict[str, Any], Any]:
     """A rule docstring example made runnable: (request, salon doc, ruleset).
 
     An example may carry "addToSalon" (entries added to the example salon's lists, how a
-    snapshot problem is shown) and "ruleOptions" (options set for that example only, how
-    a rule that is off by default is shown) beside its request.
+    snapshot problem is shown), "ruleOptions" (options set for that example only, how
+    a rule that is off by default is shown) and "engineOptions" (the ruleset's
+    ``[options]`` for that example only) beside its request.
     """
     request = json.loads(source)
     doc = salon_doc()
@@ -102,4 +111,8 @@ def example_setup(source: str) -> tuple[dict[str, Any], dict[str, Any], Any]:
             assert rule is not None, code
             merged[rule.name] = {**merged.get(rule.name, {}), **opts}
         ruleset = dataclasses.replace(base, rule_options=merged)
+    engine = request.pop("engineOptions", {})
+    if engine:  # engine options ([options] of a ruleset), for this example only
+        base = ruleset if isinstance(ruleset, br.Ruleset) else br.load_ruleset("phorest")
+        ruleset = dataclasses.replace(base, **engine)
     return request, doc, ruleset

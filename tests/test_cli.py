@@ -169,3 +169,57 @@ def test_explain_a_refusal_and_a_corpus(capsys: pytest.CaptureFixture[str],
     assert "accuracy 50.0%" in capsys.readouterr().out
     assert main(["explain", "--snapshot", str(EXAMPLE_SALON)]) == 2
     assert "--request, --error" in capsys.readouterr().err
+
+
+def _branch_page(tmp_path: Path, name: str = "page.json", **top: object) -> Path:
+    doc = json.loads(EXAMPLE_SALON.read_text())
+    doc["branch"] = {"_embedded": {"branches": [
+        {"branchId": "br_other", "name": "Other", "timeZone": "Europe/Dublin"},
+        doc["branch"]]}, "page": {"totalElements": 2}}
+    doc.update(top)
+    path = tmp_path / name
+    path.write_text(json.dumps(doc))
+    return path
+
+
+def test_a_page_of_branches_needs_a_name(tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    # Issue 11 item 7: the snapshot's branchId or --branch names the branch; ambiguity is
+    # unusable input (exit 2, one line naming the file and the path).
+    page = _branch_page(tmp_path)
+    request = str(REQUESTS / "new_client_cut.json")
+    args = ["check", "--snapshot", str(page), "--request", request, "--now", NOW]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert str(page) in err and "branch" in err and "br_other, br_tor" in err
+    assert err.count("\n") == 1
+    assert main([*args, "--branch", "br_tor"]) == 0
+    assert capsys.readouterr().out.startswith("PASS  Queen St")
+    assert main([*args, "--branch", "br_nope"]) == 2
+    assert "--branch" in capsys.readouterr().err
+    named = _branch_page(tmp_path, "named.json", branchId="br_tor")
+    assert main(["check", "--snapshot", str(named), "--request", request, "--now", NOW]) == 0
+    capsys.readouterr()
+    slots = ["slots", "--snapshot", str(page), "--service", "svc_cut", "--from",
+             "2026-12-01T14:00:00Z", "--to", "2026-12-01T16:00:00Z", "--now", NOW]
+    assert main(slots) == 2
+    capsys.readouterr()
+    assert main([*slots, "--branch", "br_tor"]) == 0
+
+
+def test_an_unreadable_row_is_not_exit_2_but_a_file_that_is_no_snapshot_is(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    doc = json.loads(EXAMPLE_SALON.read_text())
+    doc["appointments"].append({"appointmentId": "ap_odd", "appointmentDate": "2026-12-09",
+                                "startTime": "nine", "endTime": "10:00:00",
+                                "staffId": "stf_raj"})
+    odd = tmp_path / "odd.json"
+    odd.write_text(json.dumps(doc))
+    request = str(REQUESTS / "new_client_cut.json")
+    assert main(["check", "--snapshot", str(odd), "--request", request, "--now", NOW]) == 0
+    assert "UNREADABLE_ROW  at appointments[14]" in capsys.readouterr().out
+    not_one = tmp_path / "list.json"
+    not_one.write_text("[1, 2, 3]")
+    assert main(["check", "--snapshot", str(not_one), "--request", request,
+                 "--now", NOW]) == 2
+    assert str(not_one) in capsys.readouterr().err

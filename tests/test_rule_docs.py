@@ -6,7 +6,8 @@ now = 2026-11-01T12:00:00Z: a ```json fails``` example must report the rule's co
 ``"addToSalon": {"<snapshot list>": [entries]}`` beside its request: entries added to the
 example salon for that example only (how a snapshot problem is shown), and
 ``"ruleOptions": {"CODE": {"option": value}}``: options set for that example only (how a
-rule that is off by default is shown).
+rule that is off by default is shown), and ``"engineOptions": {"option": value}``: the
+ruleset's ``[options]`` for that example only.
 """
 
 from __future__ import annotations

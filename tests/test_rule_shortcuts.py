@@ -175,7 +175,7 @@ def test_the_timeless_rules() -> None:
         "SPECIAL_OFFER_STAFF_EXCLUDED", "UNKNOWN_ID", "UNKNOWN_CLIENT", "ARCHIVED_SERVICE",
         "ARCHIVED_STAFF", "OFFER_SERVICE_NOT_INCLUDED", "COURSE_NO_UNITS_LEFT",
         "COURSE_ITEM_MISMATCH", "STALE_VERSION", "ADDON_ONLY_SERVICE_ALONE",
-        "ONLINE_SERVICE_DISABLED", "ONLINE_STAFF_HIDDEN"}
+        "ONLINE_SERVICE_DISABLED", "ONLINE_STAFF_HIDDEN", "STAFF_MISSING"}
 
 
 # --- may_be_unknown -----------------------------------------------------------------------
@@ -193,7 +193,7 @@ def test_may_be_unknown_matches_the_check_return_type(rule: Rule) -> None:
 def _verdicts(snap: br.Snapshot, request: Any, now: datetime, online: bool,
               ruleset: Any = "phorest") -> Iterator[tuple[bool, bool]]:
     rs = ruleset if isinstance(ruleset, br.Ruleset) else br.load_ruleset(ruleset)
-    variant = snap.with_times(rs.appointment_times)
+    variant = e.snapshot_for(snap, rs)
     req = parse_request(request, variant)
     items = [e.resolve(s, variant, req) for s in req.schedules]
     report = br.check(snap, request, now=now, online=online, ruleset=rs)

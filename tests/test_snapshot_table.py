@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 
 import booking_rules as br
 from booking_rules._time import wall_to_utc
-from booking_rules.platforms.phorest import read as _phorest
+from booking_rules.platforms.phorest import history as _history
+from booking_rules.platforms.phorest import wire as _wire
 from booking_rules.testing import snapshots
 
 from .conftest import minimal_doc
@@ -32,12 +33,12 @@ TORONTO = ZoneInfo("America/Toronto")
 @contextmanager
 def general_read_only() -> Iterator[None]:
     """Every appointment list read by ``AppointmentIn``, row by row (the fallback)."""
-    saved = _phorest._columns_from_rows
-    _phorest._columns_from_rows = lambda *args: None
+    saved = _history.FAST
+    _history.FAST = False
     try:
         yield
     finally:
-        _phorest._columns_from_rows = saved
+        _history.FAST = saved
 
 
 def _appt(aid: str, day: str, start: str, end: str, **more: Any) -> dict[str, Any]:
@@ -99,8 +100,11 @@ def test_a_file_a_dict_and_the_general_read_agree(tmp_path: Path) -> None:
     with general_read_only():
         general = br.load_snapshot(doc)
     assert _view(from_file) == _view(from_dict) == _view(general)
+    # a7's start moves over the gap past its end: zero-length (RULES.md §1, round 2).
     assert [(n.rule, n.location) for n in general.notices] == [
-        ("duplicate_id", "appointments[6]"), ("nonexistent_local_time", "appointments[7]")]
+        ("duplicate_id", "appointments[6]"), ("nonexistent_local_time", "appointments[7]"),
+        ("zero_length_appointment", "appointments[7]")]
+    assert general.appointments["a7"].end == general.appointments["a7"].start
     a1 = general.appointments["a1"]
     assert a1.start == datetime(2026, 12, 3, 16, tzinfo=UTC)
     assert general.appointments["a3"].end == datetime(2026, 12, 2, 5, 30, tzinfo=UTC)
@@ -164,13 +168,26 @@ def test_a_file_with_unusual_rows_takes_the_general_read(tmp_path: Path) -> None
 ])
 def test_a_bad_row_in_a_file_names_its_path(tmp_path: Path, row: dict[str, Any], path: str,
                                             need: str) -> None:
+    # RULES.md §6 (round 2): the row is quarantined, listed with its path, not a failed load;
+    # the rows around it are read (a2, after it, keeps its own place in the notices).
     appts = [_appt("a0", "2026-12-01", "08:00:00", "08:30:00"),
-             {**_appt("a1", "2026-12-01", "09:00:00", "09:30:00"), **row}]
+             {**_appt("a1", "2026-12-01", "09:00:00", "09:30:00"), **row},
+             _appt("a0", "2026-12-02", "08:00:00", "08:30:00")]
     for source in (_write(tmp_path, _doc(appts)), _doc(appts)):
-        with pytest.raises(br.InputError) as err:
-            br.load_snapshot(source)
-        assert err.value.path == path
-        assert need in str(err.value)
+        for fast in (True, False):
+            _history.FAST = fast
+            try:
+                snap = br.load_snapshot(source)
+            finally:
+                _history.FAST = True
+            listed = [n for n in snap.notices if n.rule == "unreadable_row"]
+            assert [n.location for n in listed] == ["appointments[1]"]
+            field = path.rsplit(".", 1)[1]
+            assert field in listed[0].message
+            assert "a1" not in snap.appointments
+            assert [(n.rule, n.location) for n in snap.notices if n.rule == "duplicate_id"
+                    ] == [("duplicate_id", "appointments[2]")]
+            assert [q.location for q in snap.quarantined] == ["appointments[1]"]
 
 
 def test_unknown_appointment_fields_are_said_once_per_name(tmp_path: Path) -> None:
@@ -179,8 +196,11 @@ def test_unknown_appointment_fields_are_said_once_per_name(tmp_path: Path) -> No
     appts[1]["mood"] = "calm"
     snap = br.load_snapshot(_write(tmp_path, _doc(appts)))
     assert [(n.rule, n.location, dict(n.evidence)) for n in snap.notices] == [
-        ("unknown_field", "appointments[0].colour", {"field": "colour", "appointments": 3}),
-        ("unknown_field", "appointments[1].mood", {"field": "mood", "appointments": 1})]
+        ("unknown_field", "appointments[0].colour",
+         {"field": "colour", "didYouMean": None, "rows": 3}),
+        ("unknown_field", "appointments[1].mood",
+         {"field": "mood", "didYouMean": None, "rows": 1})]
+    assert "3 of 3" in snap.notices[0].message
     assert len(snap.appointments) == 3
 
 
@@ -239,6 +259,33 @@ def test_a_file_with_an_unknown_top_level_key_reads_like_its_dict(tmp_path: Path
 def test_the_fast_row_reads_exactly_the_fields_of_appointment_in() -> None:
     # The two must move together: a field only AppointmentIn knows would be dropped by
     # the dict fast path (msgspec.convert ignores what the struct does not name).
-    assert set(_phorest._AppointmentRow.__struct_fields__) == set(
-        _phorest.AppointmentIn.model_fields)
-    assert not set(_phorest._APPOINTMENT_UNUSED) & set(_phorest.AppointmentIn.model_fields)
+    assert set(_history.AppointmentRow.__struct_fields__) == set(
+        _wire.AppointmentIn.model_fields)
+    assert not set(_wire.APPOINTMENT_UNUSED) & set(_wire.AppointmentIn.model_fields)
+
+
+def test_unknown_and_live_fields_keep_every_row_off_the_general_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Issue 11 item 5: a field nobody knows, on every row, was a trip through pydantic for
+    # the whole history (4x). It is now taken onto the fast row by name, reported once.
+    calls: list[int] = []
+    general = _wire.AppointmentIn.model_validate
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return general(*args, **kwargs)
+
+    monkeypatch.setattr(_wire.AppointmentIn, "model_validate", counted)
+    live = {"notes": None, "groupBookingId": "g1", "serviceGroupItemOptionId": None,
+            "courseId": None, "courseName": None, "waitingListDateTime": None,
+            "depositAmount": 5.0, "serviceGroupId": None, "parentServiceGroupId": None,
+            "clientCourseId": None, "createdAt": "2026-11-01T00:00:00.000Z"}
+    appts = [_appt(f"a{i}", "2026-12-01", f"{8 + i % 10:02d}:00:00",
+                   f"{8 + i % 10:02d}:30:00", staffId=f"s{i}", **live, **{
+                       "colour-formula": "6/0", "mood": i}) for i in range(5000)]
+    for source in (_write(tmp_path, _doc(appts)), _doc(appts)):
+        snap = br.load_snapshot(source)
+        assert len(snap.appointments) == 5000
+        assert sorted((n.location, n.evidence["rows"]) for n in snap.notices) == [
+            ("appointments[0].colour-formula", 5000), ("appointments[0].mood", 5000)]
+    assert calls == []

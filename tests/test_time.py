@@ -57,11 +57,32 @@ def test_a_working_day_on_a_dst_day_has_its_true_length(zone, spring, gap, fall,
     assert e.instant - s.instant == timedelta(hours=13)
 
 
-def test_an_end_not_after_its_start_ends_the_next_day() -> None:
+def test_an_end_before_its_start_ends_the_next_day() -> None:
     s, e = local_span(date(2026, 12, 1), time(22), time(1), TORONTO)
     assert e.instant - s.instant == timedelta(hours=3)
-    s, e = local_span(date(2026, 12, 1), time(9), time(9), TORONTO)
-    assert e.instant - s.instant == timedelta(hours=24)
+
+
+@pytest.mark.parametrize(("zone", "day"), [
+    (TORONTO, date(2026, 12, 1)), (TORONTO, date(2026, 3, 8)), (TORONTO, date(2026, 11, 1)),
+    (SYDNEY, date(2026, 10, 4)), (SYDNEY, date(2026, 4, 5))])
+def test_an_end_equal_to_its_start_is_empty(zone: ZoneInfo, day: date) -> None:
+    # RULES.md §1 (round 2): zero-length, not 24 hours (it used to block a whole day),
+    # on DST days of both hemispheres too.
+    s, e = local_span(day, time(9), time(9), zone)
+    assert e.instant == s.instant
+
+
+@pytest.mark.parametrize(("zone", "day", "start", "end"), [
+    (TORONTO, date(2026, 3, 8), time(2, 30), time(3)),  # 02:30 moves to 03:00: onto its end
+    (TORONTO, date(2026, 3, 8), time(2, 30), time(2, 45)),  # both in the gap: both move
+    (SYDNEY, date(2026, 10, 4), time(2, 15), time(3)),
+])
+def test_a_start_moved_over_the_gap_onto_its_end_is_empty(zone: ZoneInfo, day: date,
+                                                          start: time, end: time) -> None:
+    s, e = local_span(day, start, end, zone)
+    assert s.shifted and e.instant >= s.instant
+    if end == time(3):
+        assert e.instant == s.instant
 
 
 def test_local_date_is_not_the_utc_date() -> None:

@@ -208,21 +208,21 @@ def read_json(path: str) -> Any:
                          f"valid JSON ({exc.msg})") from None
 
 
-def load_snapshot_arg(path: str, doc: Any = None) -> Any:
+def load_snapshot_arg(path: str, doc: Any = None, branch: str | None = None) -> Any:
     """``--snapshot``: a file (memory-mapped by the loader) or ``-`` (``doc``: standard
-    input read already)."""
+    input read already); ``branch`` (``--branch``): the branch of a page of several."""
     from .. import load_snapshot
     from .._errors import InputError
     from ..platforms.phorest import read_document
 
     if path != STDIN:
-        return load_snapshot(path)
+        return load_snapshot(path, branch=branch)
     if doc is None:
         doc = read_json(path)
     if not isinstance(doc, dict):
         raise InputError(STDIN_NAME, "", "a snapshot document (a JSON object)",
                          type(doc).__name__)
-    return read_document(doc, STDIN_NAME)
+    return read_document(doc, STDIN_NAME, branch=branch)
 
 
 def one_stdin(args: argparse.Namespace, *flags: str) -> None:

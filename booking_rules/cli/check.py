@@ -39,6 +39,8 @@ def add_arguments(subparsers: Any) -> None:
                 "request", description=DESCRIPTION, examples=EXAMPLES, exits=EXITS)
     p.add_argument("--snapshot", required=True, metavar="FILE",
                    help="the branch snapshot (JSON; - reads standard input)")
+    p.add_argument("--branch", metavar="ID",
+                   help="the branchId to read when the snapshot's branch is a page of several")
     p.add_argument("--request", required=True, metavar="FILE",
                    help='the request: {"kind": ..., "body": ...} or a bare body (JSON; - '
                    "reads standard input)")
@@ -62,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
 
     one_stdin(args, "--snapshot", "--request")
     now = parse_now(args.now)
-    snapshot = load_snapshot_arg(args.snapshot)
+    snapshot = load_snapshot_arg(args.snapshot, branch=args.branch)
     now.warn_if_naive(snapshot.zone)
     request = read_json(args.request)
     report = check(snapshot, request, now=now.at, online=args.online,

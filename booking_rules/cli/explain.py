@@ -61,6 +61,8 @@ def add_arguments(subparsers: Any) -> None:
                 description=DESCRIPTION, examples=EXAMPLES, exits=EXITS)
     p.add_argument("--snapshot", metavar="FILE",
                    help="the branch snapshot used when the request was sent (- : stdin)")
+    p.add_argument("--branch", metavar="ID",
+                   help="the branchId to read when the snapshot's branch is a page of several")
     p.add_argument("--request", metavar="FILE", help="the request that was refused (JSON; "
                    "- : stdin)")
     p.add_argument("--error", metavar="FILE", help="the response body, as received (JSON, "
@@ -114,9 +116,9 @@ def run(args: argparse.Namespace) -> int:
     doc = None
     if args.snapshot == STDIN:
         doc = read_json(STDIN)  # kept: --save trims it
-        snapshot = load_snapshot_arg(STDIN, doc)
+        snapshot = load_snapshot_arg(STDIN, doc, branch=args.branch)
     else:
-        snapshot = load_snapshot_arg(args.snapshot)
+        snapshot = load_snapshot_arg(args.snapshot, branch=args.branch)
     now.warn_if_naive(snapshot.zone)
     request = read_json(args.request)
     error = read_bytes(args.error)

@@ -51,6 +51,8 @@ def add_arguments(subparsers: Any) -> None:
                 description=DESCRIPTION, examples=EXAMPLES, exits=EXITS)
     p.add_argument("--snapshot", required=True, metavar="FILE",
                    help="the branch snapshot (JSON; - reads standard input)")
+    p.add_argument("--branch", metavar="ID",
+                   help="the branchId to read when the snapshot's branch is a page of several")
     p.add_argument("--service", required=True, action="append", metavar="ID",
                    help="a service id; repeat for a back-to-back chain, in order")
     p.add_argument("--staff", metavar="ID",
@@ -82,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
     now = parse_now(args.now)
     start = parse_instant_flag("--from", args.from_, "2026-12-01T14:00:00Z")
     end = parse_instant_flag("--to", args.to, "2026-12-01T17:00:00Z")
-    snapshot = load_snapshot_arg(args.snapshot)
+    snapshot = load_snapshot_arg(args.snapshot, branch=args.branch)
     for flag in (now, start, end):
         flag.warn_if_naive(snapshot.zone)
     ruleset = ruleset_arg(args)

@@ -17,7 +17,7 @@ from array import array
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, time, timedelta, tzinfo
 from itertools import compress, repeat
-from operator import add, gt, is_not
+from operator import add, eq, gt, is_not
 from typing import cast
 
 from .._time import LocalDays, local_span, to_micros
@@ -27,9 +27,9 @@ from . import model as m
 class Columns:
     """The rows of an appointment list, one list per field, before they are packed."""
 
-    __slots__ = ("client", "course_item", "day", "deleted", "end", "ids", "machine",
-                 "offer", "room", "service", "source", "staff", "staff_request", "start",
-                 "state", "version")
+    __slots__ = ("client", "client_course", "course_item", "created", "day", "deleted",
+                 "end", "ids", "machine", "offer", "room", "service", "source", "staff",
+                 "staff_request", "start", "state", "version")
 
     def __init__(self) -> None:
         self.ids: list[str] = []
@@ -48,6 +48,8 @@ class Columns:
         self.machine: list[str | None] = []
         self.offer: list[str | None] = []
         self.course_item: list[str | None] = []
+        self.client_course: list[str | None] = []  # a session named by its client course
+        self.created: list[int | None] = []  # createdAt in epoch microseconds, if read
 
     def extend(self, more: Columns, pool: dict[str | None, str | None]) -> None:
         """Append ``more``'s rows, their repeated ids replaced by the ``pool``'s copy as
@@ -79,13 +81,26 @@ def _sparse(column: Sequence[str | None], pool: dict[str | None, str | None]
 class AppointmentTable:
     """The appointment rows of one document, packed; ``notices`` are (row, notice)."""
 
-    __slots__ = ("client", "course_item", "day", "deleted", "end", "ids", "machine",
-                 "notices", "offer", "room", "row_of", "service", "source", "staff",
-                 "staff_request", "start", "state", "version")
+    __slots__ = ("client", "client_course", "course_item", "created", "day", "deleted",
+                 "end", "ids", "machine", "notices", "offer", "quarantined", "room",
+                 "row_of", "service", "skipped", "source", "staff", "staff_request",
+                 "start", "state", "version")
 
     def __init__(self, cols: Columns, notices: Sequence[tuple[int, m.Notice]] = (),
-                 pool: dict[str | None, str | None] | None = None) -> None:
-        """``pool``: the strings ``cols`` already share (``Columns.extend``), if they do."""
+                 pool: dict[str | None, str | None] | None = None,
+                 skipped: Sequence[int] = (),
+                 quarantined: Sequence[tuple[str, str, tuple[int, ...] | None,
+                                             dict[str, str]]] = (),
+                 ) -> None:
+        """``pool``: the strings ``cols`` already share (``Columns.extend``), if they do.
+
+        ``skipped``: the positions in the document of rows the reader kept out (RULES.md
+        §6), so a row's notices still name its place; ``quarantined``: those rows, as
+        (location, reason, the wall date ordinals they may lie on or None, what they may
+        hold). ``notices``
+        are (document position, notice)."""
+        self.skipped = sorted(skipped)
+        self.quarantined = list(quarantined)
         self.ids = cols.ids
         # id -> its last row: a later entry with the same id replaces the earlier one.
         self.row_of: dict[str, int] = dict(zip(cols.ids, range(len(cols.ids)), strict=True))
@@ -106,6 +121,10 @@ class AppointmentTable:
         self.machine = _sparse(cols.machine, pool)
         self.offer = _sparse(cols.offer, pool)
         self.course_item = _sparse(cols.course_item, pool)
+        self.client_course = _sparse(cols.client_course, pool)
+        self.created: dict[int, int] = {
+            row: value for row, value in enumerate(cols.created) if value is not None
+        } if any(map(is_not, cols.created, repeat(None))) else {}
         self.deleted = bytes(cols.deleted)
         self.staff_request = bytes(cols.staff_request)
         dupes: list[tuple[int, m.Notice]] = []
@@ -113,22 +132,44 @@ class AppointmentTable:
             seen: set[str] = set()
             for row, aid in enumerate(cols.ids):
                 if aid in seen:
-                    dupes.append((row, m.Notice(
+                    dupes.append((self.position(row), m.Notice(
                         "duplicate_id", f"id {aid!r} appears twice; the later entry is used",
-                        f"appointments[{row}]")))
+                        f"appointments[{self.position(row)}]")))
                 seen.add(aid)
+        # RULES.md §2: a state the contract does not know blocks (a guess must not free a
+        # slot), and one notice per state value says so.
+        for state in sorted(set(self.state) - m.KNOWN_STATES, key=str):
+            rows = [r for r, value in enumerate(self.state) if value == state]
+            first = self.position(rows[0])
+            dupes.append((first, m.Notice(
+                "unknown_activation_state",
+                f"activationState {state!r} is not a known state (ACTIVE, RESERVED, "
+                f"CANCELED, ARCHIVED); the {len(rows)} appointment(s) in it are taken to "
+                "block", f"appointments[{first}].activationState",
+                {"activationState": state, "appointments": len(rows),
+                 "ids": [self.ids[r] for r in rows[:20]]})))
         self.notices: list[tuple[int, m.Notice]] = sorted(
             [*dupes, *notices], key=lambda rn: rn[0])
 
     def __len__(self) -> int:
         return len(self.ids)
 
+    def position(self, row: int) -> int:
+        """The place in the document of table row ``row`` (rows kept out shift it)."""
+        for skipped in self.skipped:
+            if skipped > row:
+                break
+            row += 1
+        return row
+
     def to_utc(self, zone: tzinfo | None) -> tuple[array[int], array[int],
                                                    list[tuple[int, m.Notice]]]:
         """Start and end of every row in epoch microseconds, with the notices of the read.
 
         ``zone`` is the branch zone when the rows are branch-local wall clock, ``None``
-        when they are UTC wall clock. An end not after its start ends the next day.
+        when they are UTC wall clock. An end before its start ends the next day; an end
+        equal to its start (or a start moved over a spring-forward gap onto its end) is a
+        zero-length row, which occupies no time (RULES.md §1): one notice says how many.
         """
         days = LocalDays(zone)
         base = {d: days.plain(d) for d in set(self.day)}
@@ -140,11 +181,12 @@ class AppointmentTable:
         ends = array("q", map(add, map(known.__getitem__, self.day), self.end))
         odd = {r for r, d in enumerate(self.day) if d in odd_days} if odd_days else set()
         odd.update(r for r, later in enumerate(map(gt, self.end, self.start)) if not later)
+
         notices: list[tuple[int, m.Notice]] = []
         exact: dict[tuple[int, int, int], tuple[int, int, list[timedelta]]] = {}
         for row in sorted(odd):
             d, s, e = self.day[row], self.start[row], self.end[row]
-            end_day = d if e > s else d + 1
+            end_day = d if e >= s else d + 1
             if zone is None or (base[d] is not None and days.plain(end_day) is not None):
                 starts[row] = cast(int, days.plain(d)) + s
                 ends[row] = cast(int, days.plain(end_day)) + e
@@ -155,13 +197,30 @@ class AppointmentTable:
                 read = exact[(d, s, e)] = (to_micros(rs.instant), to_micros(re_.instant),
                                            [r.shifted for r in (rs, re_) if r.shifted])
             starts[row], ends[row], shifts = read
-            notices += [(row, m.Notice(
+            at = self.position(row)
+            notices += [(at, m.Notice(
                 "nonexistent_local_time", "a wall time in the spring-forward gap was moved "
-                f"forward by {shift}", f"appointments[{row}]")) for shift in shifts]
+                f"forward by {shift}", f"appointments[{at}]")) for shift in shifts]
+        empty = list(compress(range(len(starts)), map(eq, starts, ends)))
+        if empty:
+            at = self.position(empty[0])
+            notices.append((at, zero_length_notice(
+                [self.ids[r] for r in empty], f"appointments[{at}]")))
         # Row order: each row's own notices, then the table's (a duplicate id) after them.
         merged = sorted([(r, 0, n) for r, n in notices] + [
             (r, 1, n) for r, n in self.notices], key=lambda rkn: (rkn[0], rkn[1]))
         return starts, ends, [(r, n) for r, _, n in merged]
+
+
+def zero_length_notice(ids: Sequence[str], first: str) -> m.Notice:
+    """One notice for every zero-length row of a history (RULES.md §1): they may be many
+    (zero-minute add-ons, patch tests), so they are counted, not listed one by one."""
+    shown = ", ".join(repr(i) for i in ids[:5]) + (", ..." if len(ids) > 5 else "")
+    return m.Notice(
+        "zero_length_appointment",
+        f"{len(ids)} appointment(s) end when they start ({shown}): each is read as "
+        "zero-length, occupying no time, and still counts on its local date",
+        first, {"appointments": len(ids), "ids": list(ids[:20])})
 
 
 def _clock(micros: int) -> time:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
 from .._time import format_local, format_span, format_utc
@@ -46,13 +46,17 @@ class Item(NamedTuple):
     def location(self) -> str:
         return self.schedule.location
 
-    def as_appointment(self, request_location: str) -> m.Appointment:
+    def as_appointment(self, request_location: str, room_id: str | None = None,
+                       machine_id: str | None = None) -> m.Appointment:
+        """The schedule as an appointment of the branch, for the later schedules of the
+        request; ``room_id``/``machine_id``: the unit it takes when it names none."""
         s = self.schedule
         return m.Appointment(
             id=f"(this request) {request_location or 'appointment'}",
             start=self.start, end=self.end or self.start, local_date=self.local_date,
             client_id=s.client_id, staff_id=s.staff_id, service_id=s.service_id,
-            room_id=s.room_id, machine_id=s.machine_id, offer_id=s.offer_id,
+            room_id=s.room_id or room_id, machine_id=s.machine_id or machine_id,
+            offer_id=s.offer_id,
             course_item_id=s.course_item_id, finish=self.finish,
             from_request=request_location or "body")
 
@@ -73,16 +77,34 @@ class Context:
     # list: comparing aware datetimes is cheaper than hashing them.
     _windows: list[tuple[str, datetime, datetime, m.Interval | None]] = field(
         default_factory=list, repr=False, compare=False)
+    # RESERVED holds a query left out because they expired (``reserved_hold_minutes``),
+    # by id: the engine reports each once (EXPIRED_HOLD).
+    expired: dict[str, m.Appointment] = field(default_factory=dict, repr=False,
+                                              compare=False)
 
     @property
     def zone(self) -> Any:
         return self.snapshot.zone
 
     def _keep(self, found: list[m.Appointment]) -> list[m.Appointment]:
-        """``found`` less the RESERVED holds, when the ruleset says they do not block."""
-        if self.ruleset.reserved_holds_block:
+        """``found`` less the RESERVED holds that do not block under the ruleset: all of
+        them (``reserved_holds_block = false``), or those older than
+        ``reserved_hold_minutes`` by their ``createdAt`` at ``now`` (remembered in
+        ``expired``). A hold without a ``createdAt`` cannot be aged: it blocks."""
+        rs = self.ruleset
+        if rs.reserved_holds_block and not rs.reserved_hold_minutes:
             return found
-        return [a for a in found if a.activation_state != m.ACTIVATION_RESERVED]
+        if not rs.reserved_holds_block:
+            return [a for a in found if a.activation_state != m.ACTIVATION_RESERVED]
+        oldest = self.now - timedelta(minutes=rs.reserved_hold_minutes)
+        kept = []
+        for a in found:
+            if (a.activation_state == m.ACTIVATION_RESERVED and a.created_at is not None
+                    and a.created_at < oldest and a.from_request is None):
+                self.expired.setdefault(a.id, a)
+                continue
+            kept.append(a)
+        return kept
 
     def staff_appointments(self, staff_id: str, start: datetime, end: datetime
                            ) -> list[m.Appointment]:

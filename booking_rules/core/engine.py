@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 
-from .._time import UTC
+from .._time import UTC, format_utc
 from . import model as m
 from .context import Context, Item
+from .occupancy import usage
 from .report import Report, Violation, coverage_dates
 from .rule import Finding, Rule, Unknown
 from .ruleset import Ruleset
@@ -58,10 +59,16 @@ _MINUTES: dict[int, timedelta] = {}
 # --- running ---------------------------------------------------------------------------
 
 
+def snapshot_for(snapshot: Snapshot, rs: Ruleset) -> Snapshot:
+    """The variant of ``snapshot`` a ruleset reads: its appointment-time convention, and
+    its rows held with their finish when ``expand_existing_finish`` (RULES.md §2)."""
+    return snapshot.with_times(rs.appointment_times).with_finish(rs.expand_existing_finish)
+
+
 def run(snap: Snapshot, req: m.Request, *, now: datetime, online: bool, rs: Ruleset
         ) -> Report:
-    """Check a canonical request against ``snap`` (already read under the ruleset's
-    appointment-time convention: ``Snapshot.with_times``) at ``now``."""
+    """Check a canonical request against ``snap`` (already the variant the ruleset reads:
+    ``snapshot_for``) at ``now``."""
     if now.tzinfo is None:
         raise ValueError("now must be an aware datetime (it is always an input)")
     checker = Checker(snap, rs, now, online)
@@ -167,10 +174,12 @@ class Checker:
             view = snap.with_changes(removed=(req.appointment_id,))
         cov_start, cov_end = self._cov_start, self._cov_end
         update = req.kind == "update"
+        absent, hidden = snap.absent, bool(snap.quarantined)
+        expired_rule = notice_rule("expired_hold") if timeless is not True else None
+        reported: set[str] = set()
         for i, item in enumerate(items):
             if i and items[i - 1].end is not None:
-                prior = items[i - 1]
-                view = view.with_changes((prior.as_appointment(prior.location),))
+                view = view.with_changes((self._held(items[i - 1], view, req),))
             uncovered = False
             # Only a snapshot that declares coverage can leave a day uncovered. A history
             # rule reads the booking's local day, stretched to its span.
@@ -197,8 +206,107 @@ class Checker:
                         f"{_cov(snap)}), so {step.code} cannot be decided",
                         {"coverage": _cov(snap)}), item, location
                     continue
+                if absent and step.lists & absent:
+                    yield step.rule, _absent(snap, step.lists & absent, step.code), item, \
+                        location
+                    continue
+                if "offer" in step.rule.silent_unless and item.schedule.offer_id and (
+                        item.schedule.offer_id not in snap.offers):
+                    yield step.rule, _unheld_offer(item, step.code), item, location
+                    continue
+                if hidden and step.reads:
+                    found = _quarantined(snap, step.reads, item)
+                    if found is not None:
+                        yield step.rule, Unknown(
+                            f"{found.location} could not be read ({found.reason}) and may "
+                            f"hold what this booking needs on {item.local_date}, so "
+                            f"{step.code} cannot be decided",
+                            {"quarantined": found.location, "reason": found.reason}
+                        ), item, location
+                        continue
                 for outcome in step.check(item, ctx):
                     yield step.rule, outcome, item, location
+            if ctx.expired and expired_rule is not None:
+                for a in ctx.expired.values():
+                    if a.id in reported:
+                        continue
+                    reported.add(a.id)
+                    yield expired_rule, _expired(a, ctx), item, location
+
+    def _held(self, prior: Item, view: Snapshot, req: m.Request) -> m.Appointment:
+        """An earlier schedule as the later ones see it: with no room (machine) named and
+        a service that lists some, it takes one unit of the first listed with spare
+        capacity over its span (RULES.md §2, ``assign_unnamed_resources``)."""
+        room = machine = None
+        service, s = prior.service, prior.schedule
+        if self.rs.assign_unnamed_resources and service is not None and (
+                (not s.room_id and service.room_ids)
+                or (not s.machine_id and service.machine_ids)):
+            ctx = Context(view, req, self.now, self.online, self.rs)
+            start, end = prior.span
+            if not s.room_id:
+                room = next((r for r in service.room_ids if r in view.rooms and usage(
+                    ctx.room_appointments(r, start, end), view.room_breaks(r, start, end),
+                    view.rooms[r].capacity, start, end)[0] < view.rooms[r].capacity), None)
+            if not s.machine_id:
+                machine = next((x for x in service.machine_ids if x in view.machines and usage(
+                    ctx.machine_appointments(x, start, end),
+                    view.machine_breaks(x, start, end), view.machines[x].quantity, start,
+                    end)[0] < view.machines[x].quantity), None)
+        return prior.as_appointment(prior.location, room, machine)
+
+
+def _absent(snap: Snapshot, lists: frozenset[str], code: str) -> Unknown:
+    names = sorted(snap.list_names.get(name, name) for name in lists)
+    return Unknown(
+        f"the snapshot does not hold {' or '.join(names)} (the key is absent: not loaded, "
+        f"which is not the same as empty), so {code} cannot be decided",
+        {"missing": names})
+
+
+def _unheld_offer(item: Item, code: str) -> Unknown:
+    offer = item.schedule.offer_id
+    return Unknown(
+        f"the offer link {offer!r} names no special offer the snapshot holds (it may be a "
+        f"service group that is not an offer, or an offer missing from the snapshot), so "
+        f"{code} cannot be decided", {"offerLink": offer})
+
+
+def _quarantined(snap: Snapshot, reads: frozenset[str], item: Item) -> m.Quarantined | None:
+    """A row the snapshot could not read that may hold what ``reads`` names of this
+    schedule on its local date (or the date its span ends on)."""
+    s, service = item.schedule, item.service
+    days = {item.local_date, item.span[1].astimezone(snap.zone).date()}
+    for what in reads:
+        base, _, scope = what.partition("@")
+        kind = base.split(".", 1)[1]
+        if kind == "staff":
+            keys: tuple[str | None, ...] = (s.staff_id,)
+        elif kind == "client":
+            keys = (s.client_id,)
+        elif kind == "offer":
+            keys = (s.offer_id,)
+        elif kind == "room":
+            keys = (s.room_id,) if s.room_id else (service.room_ids if service else ())
+        else:
+            keys = (s.machine_id,) if s.machine_id else (
+                service.machine_ids if service else ())
+        for key in keys:
+            for day in (None,) if scope == "any" else sorted(days):
+                found = snap.quarantined_for(base, key, day)
+                if found is not None:
+                    return found
+    return None
+
+
+def _expired(a: m.Appointment, ctx: Context) -> Finding:
+    minutes = ctx.ruleset.reserved_hold_minutes
+    created = format_utc(a.created_at) if a.created_at else "?"
+    return Finding(
+        f"the RESERVED hold {ctx.label(a)} {ctx.when(a.start, a.span[1])} was created at "
+        f"{created}, more than {minutes} min before now, so it is taken to have expired "
+        "and does not block (ruleset option reserved_hold_minutes)",
+        {"hold": ctx.describe(a), "createdAt": created, "reservedHoldMinutes": minutes})
 
 
 def clients_without_appointments(snap: Snapshot, client_ids: Iterable[str | None]
@@ -225,7 +333,9 @@ def _present(item: Item, snap: Snapshot, update: bool, quiet: bool) -> frozenset
         key |= 2 | staff.archived << 9 | staff.hide_from_online << 13
     if item.end is not None:
         key |= 4
-    if s.offer_id and s.offer_id in snap.offers:
+    # An offer link the snapshot cannot resolve while it holds offers (or does not hold
+    # the list) still runs the offer rules: the engine answers them UNKNOWN (RULES.md §4).
+    if s.offer_id and (s.offer_id in snap.offers or snap.offers or "offers" in snap.absent):
         key |= 8
     if (s.course_item_id or "") in snap.course_items:
         key |= 16

@@ -41,15 +41,20 @@ class IntervalIndex(Generic[T]):
         return self._items[i]
 
     def overlapping(self, start: datetime, end: datetime) -> list[T]:
-        """Items whose interval overlaps half-open ``[start, end)``, in start order."""
+        """Items whose interval overlaps half-open ``[start, end)``, in start order.
+
+        An empty interval (end equal to start) overlaps nothing, on either side (RULES.md
+        §1: a zero-length row occupies no time, not even inside a span around it)."""
         s, e = to_micros(start), to_micros(end)
+        if e <= s:
+            return []
         starts = self._starts
         lo = bisect_left(starts, s - self._longest)
         hi = bisect_left(starts, e, lo)
         if lo == hi:
             return []
         ends, item = self._ends, self._item
-        return [item(i) for i in range(lo, hi) if ends[i] > s]
+        return [item(i) for i in range(lo, hi) if ends[i] > s and ends[i] > starts[i]]
 
     def starting(self, start: int, end: int) -> Iterator[T]:
         """Items whose start lies in ``[start, end)`` (epoch microseconds), in start order."""
@@ -124,9 +129,12 @@ class RowIndexes(Generic[T]):
 
 
 def merge(intervals: Iterable[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
-    """The union of ``intervals`` as sorted, disjoint intervals (touching ones joined)."""
+    """The union of ``intervals`` as sorted, disjoint intervals (touching ones joined);
+    an empty interval adds nothing (RULES.md §1)."""
     out: list[tuple[datetime, datetime]] = []
     for s, e in sorted(intervals):
+        if e <= s:
+            continue
         if out and s <= out[-1][1]:
             if e > out[-1][1]:
                 out[-1] = (out[-1][0], e)

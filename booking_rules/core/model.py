@@ -25,6 +25,11 @@ Subject = Literal["booking", "order", "purchase", "client", "client_course", "vo
                   "export_job"]
 ACTIVATION_CANCELED = "CANCELED"
 ACTIVATION_RESERVED = "RESERVED"
+ACTIVATION_ARCHIVED = "ARCHIVED"
+# RULES.md §2: CANCELED and ARCHIVED rows never block; ACTIVE and RESERVED do; any other
+# state blocks too (a guess must not free a slot), with a notice naming it.
+NON_BLOCKING_STATES = frozenset({ACTIVATION_CANCELED, ACTIVATION_ARCHIVED})
+KNOWN_STATES = frozenset({"ACTIVE", ACTIVATION_RESERVED, *NON_BLOCKING_STATES})
 SOURCE_ONLINE = "ONLINE"
 
 
@@ -115,6 +120,8 @@ class Appointment:
     course_item_id: str | None = None
     finish: Interval | None = None
     from_request: str | None = None  # the request location, for a schedule of the request
+    client_course_id: str | None = None  # a session of this client course, without an item
+    created_at: datetime | None = None  # read for RESERVED holds only (reserved_hold_minutes)
 
     @property
     def blocks(self) -> tuple[Interval, ...]:
@@ -127,6 +134,26 @@ class Appointment:
     def span(self) -> Interval:
         """Where client, room and machine are held: first block start to last block end."""
         return (self.start, self.finish[1] if self.finish else self.end)
+
+
+ANY = "*"  # a quarantined row whose staff member (or date) could not be read
+
+
+@dataclass(frozen=True, slots=True)
+class Quarantined:
+    """A row that could not be read (RULES.md §6): kept out of the indexes, listed in the
+    snapshot's notices, and every rule that would have needed it answers UNKNOWN.
+
+    ``holds`` names what the row may have held, as ``"list.kind" -> id`` (``ANY`` when
+    it could be any: a row without a readable staff member): ``appointments.staff``,
+    ``appointments.client``, ``appointments.room``, ``appointments.machine``,
+    ``appointments.offer``, ``roster.staff``, ``breaks.staff``, ``breaks.room``,
+    ``breaks.machine``. ``days``: the local dates it may lie on, ``None`` for any."""
+
+    location: str
+    reason: str
+    days: frozenset[date] | None
+    holds: Mapping[str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,6 +263,9 @@ class Schedule:
     start_naive: bool = False
     start_wall: datetime | None = None  # the wall clock as written, for the UTC-trap warning
     notices: tuple[Notice, ...] = ()
+    # The offer link names a service group, which may be no special offer (RULES.md §4):
+    # unresolved, it makes the offer rules UNKNOWN but is no unknown id.
+    offer_group: bool = False
 
 
 @dataclass(frozen=True, slots=True)

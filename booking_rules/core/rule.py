@@ -153,6 +153,36 @@ ALTERNATIVES: dict[str, str] = {
 MOVES_IN_TIME = frozenset({"same-staff-other-time", "course-date"})
 
 
+# What a rule may list in ``lists``: the canonical lists of a snapshot it reads. A list the
+# snapshot does not hold (its key absent, not empty) makes the rule answer UNKNOWN for the
+# schedules it would run on, naming the list (RULES.md §6: absent is not empty).
+LISTS: dict[str, str] = {
+    "roster": "the staff members' work timetables",
+    "breaks": "the breaks of staff members, rooms and machines",
+    "appointments": "the appointment history",
+    "rooms": "the rooms with their capacity",
+    "machines": "the machines with their quantity",
+    "offers": "the special offers",
+    "courses": "the course templates with their session spacing",
+    "course_items": "the client courses with their items",
+}
+# What a rule may list in ``reads``: what a row the snapshot could not read may have held
+# (``Quarantined.holds``) that changes the rule's answer. Such a row on the schedule's
+# local date makes the rule answer UNKNOWN (RULES.md §6). ``...@any`` ignores the date.
+READS: dict[str, str] = {
+    "appointments.staff": "appointments of the schedule's staff member",
+    "appointments.client": "appointments of the schedule's client",
+    "appointments.client@any": "appointments of the schedule's client, on any date",
+    "appointments.room": "appointments in the schedule's room (or its service's rooms)",
+    "appointments.machine": "appointments on the schedule's machine (or its service's)",
+    "appointments.offer": "appointments on the schedule's special offer",
+    "roster.staff": "the staff member's roster slots",
+    "breaks.staff": "the staff member's breaks",
+    "breaks.room": "breaks of the schedule's room (or its service's rooms)",
+    "breaks.machine": "breaks of the schedule's machine (or its service's machines)",
+}
+
+
 @dataclass(frozen=True)
 class Rule:
     """A rule: declared in its own module, listed once in the registry.
@@ -185,16 +215,22 @@ class Rule:
     # still quote the time). The slot search runs such a rule once per combination of
     # client, services, staff, rooms and machines instead of once per candidate start.
     timeless: bool = False
+    # The snapshot lists it reads (``LISTS``), and what of an unreadable row it reads
+    # (``READS``): the engine answers UNKNOWN for it when one is missing or may be hidden.
+    lists: frozenset[str] = frozenset()
+    reads: frozenset[str] = frozenset()
     # The changes (``ALTERNATIVES``) that can make the rule stop firing, which explain tries.
     alternatives: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         for name, given, known in (("needs", self.needs, NEEDS),
                                    ("silent_unless", self.silent_unless, CONDITIONS),
+                                   ("lists", self.lists, LISTS),
+                                   ("reads", self.reads, READS),
                                    ("alternatives", self.alternatives, ALTERNATIVES)):
             if not given <= known.keys():
                 raise ValueError(f"{self.name}: unknown {name} {sorted(given - known.keys())}")
-        if self.timeless and (self.history or "time" in self.needs):
+        if self.timeless and (self.history or "time" in self.needs or self.reads):
             raise ValueError(f"{self.name}: a timeless rule cannot read history or time")
         if self.timeless and self.alternatives & MOVES_IN_TIME:
             raise ValueError(f"{self.name}: moving a timeless rule's schedule cannot fix it")

@@ -21,7 +21,21 @@ _TOP_KEYS = {"name", "description", "platform", "extends", "online", "appointmen
 ENGINE_OPTIONS: dict[str, tuple[Any, str]] = {
     "reserved_holds_block": (True, "RESERVED holds block staff, client, room and machine "
                              "like ACTIVE appointments (Phorest: they do)."),
+    "reserved_hold_minutes": (0, "A RESERVED hold older than this many minutes (by its "
+                              "createdAt, against now) stops blocking, with a notice "
+                              "(EXPIRED_HOLD). 0: off, a hold blocks however old it is. "
+                              "Phorest was seen to expire unconfirmed holds after about 7."),
+    "expand_existing_finish": (False, "Existing appointment rows are held with their "
+                               "service's gap and finish added, as request schedules are: "
+                               "for a source that does not split a service's finish block "
+                               "into a row of its own (Phorest does: isFinishAppointment)."),
+    "assign_unnamed_resources": (True, "A request schedule without a roomId (machineId) "
+                                 "whose service lists rooms (machines) takes one unit of "
+                                 "the first listed with spare capacity over its span, for "
+                                 "the later schedules of the same request."),
 }
+# Upper bounds of the integer engine options: beyond them a value is a mistake.
+_OPTION_MAX = {"reserved_hold_minutes": 366 * 24 * 60}
 
 
 def rulesets_dir() -> Path:
@@ -45,6 +59,8 @@ class Step:
     options: Mapping[str, Any]
     history: bool
     code: str  # the platform's code for the rule
+    lists: frozenset[str] = frozenset()
+    reads: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -62,6 +78,9 @@ class Ruleset:
     online: bool = False
     appointment_times: m.Times = "local"
     reserved_holds_block: bool = True
+    reserved_hold_minutes: int = 0  # 0: off
+    expand_existing_finish: bool = False
+    assign_unnamed_resources: bool = True
     description: str = ""
     # Built once at construction, never lazily: a ruleset is shared by the threads of a
     # server, and a table filled on first use by two threads at once can lose entries.
@@ -114,13 +133,15 @@ class Ruleset:
         cached = self._steps.get(key)
         if cached is None:
             cached = tuple(
-                Step(r, r.check, self.options_for(r), r.history, self.code_of(r))
+                Step(r, r.check, self.options_for(r), r.history, self.code_of(r),
+                     r.lists, r.reads)
                 for r in self.runnable(online)
                 if r.needs <= present
                 and (r.silent_unless <= present or (uncovered and r.history))
                 and (timeless is None or r.timeless is timeless)
                 and not (errors_only and self.severity_of(r) == "warning"
-                         and not r.may_be_unknown and not r.history))
+                         and not r.may_be_unknown and not r.history and not r.lists
+                         and not r.reads))
             self._steps[key] = cached
         return cached
 
@@ -249,9 +270,15 @@ def load_ruleset(name_or_path: str | Path, table: CodeTable) -> Ruleset:
         if key not in ENGINE_OPTIONS:
             raise RulesetError(src, f"[options] unknown option {key!r}"
                                f"{_suggest(key, ENGINE_OPTIONS)}")
-        if not isinstance(value, type(ENGINE_OPTIONS[key][0])):
+        default = ENGINE_OPTIONS[key][0]
+        if not isinstance(value, type(default)) or (
+                isinstance(value, bool) and not isinstance(default, bool)):
             raise RulesetError(src, f"[options] {key} must be a "
-                               f"{type(ENGINE_OPTIONS[key][0]).__name__}")
+                               f"{type(default).__name__}")
+        if isinstance(value, int) and not isinstance(value, bool) and not (
+                0 <= value <= _OPTION_MAX.get(key, value)):
+            raise RulesetError(src, f"[options] {key} must be between 0 and "
+                               f"{_OPTION_MAX.get(key, value)}, got {value}")
 
     rule_options: dict[str, dict[str, Any]] = {}
     for rule in table.rules.values():
@@ -286,6 +313,9 @@ def load_ruleset(name_or_path: str | Path, table: CodeTable) -> Ruleset:
         severities=severities, rule_options=rule_options, priority=tuple(priority),
         online=online, appointment_times=times,
         reserved_holds_block=bool(engine_opts.get("reserved_holds_block", True)),
+        reserved_hold_minutes=int(engine_opts.get("reserved_hold_minutes", 0)),
+        expand_existing_finish=bool(engine_opts.get("expand_existing_finish", False)),
+        assign_unnamed_resources=bool(engine_opts.get("assign_unnamed_resources", True)),
         description=str(data.get("description", "")))
 
 

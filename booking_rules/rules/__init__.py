@@ -56,6 +56,7 @@ _MODULES = (
     "online_short_notice",
     "online_off_slot_grid",
     "online_gap_too_small",
+    "staff_missing",
     # Time warnings (RULES.md §1) and notices raised while reading input
     "time_without_offset",
     "local_time_sent_as_utc",
@@ -66,6 +67,11 @@ _MODULES = (
     "deprecated_schedules",
     "duplicate_id",
     "break_without_resource",
+    "zero_length_appointment",
+    "unknown_activation_state",
+    "expired_hold",
+    "null_field",
+    "unreadable_row",
     # The writes beside bookings, by subject (their codes are the engine's own: Phorest
     # publishes none for these): clients, client courses, purchases, vouchers, CSV exports.
     "client_id_on_create",

@@ -1,49 +1,8 @@
-"""Peak occupancy of a shared resource (a room, a machine, an offer) inside a span."""
+"""Peak occupancy of a shared resource, for the capacity rules: the engine's own sweep
+(``core.occupancy``), which also decides the room or machine an unnamed schedule takes."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
+from ..core.occupancy import peak, usage
 
-from ..core.model import Appointment, Break, Interval
-
-
-def peak(intervals: Sequence[Interval], start: datetime, end: datetime
-         ) -> tuple[int, datetime | None, list[int]]:
-    """The most intervals open at once inside ``[start, end)``, the first instant of that
-    peak, and the indices of the intervals open then.
-
-    Intervals are clipped to ``[start, end)`` and half-open: one ending at t and one starting
-    at t are never open together, and two that each touch the span but not each other peak
-    at 1.
-    """
-    events: list[tuple[datetime, int, int]] = []
-    for i, (s, e) in enumerate(intervals):
-        s, e = max(s, start), min(e, end)
-        if s < e:
-            events.append((s, 1, i))
-            events.append((e, -1, i))
-    events.sort(key=lambda ev: (ev[0], ev[1]))  # ends (-1) before starts at the same instant
-    active: set[int] = set()
-    best, at, held = 0, None, []
-    for when, delta, i in events:
-        if delta < 0:
-            active.discard(i)
-            continue
-        active.add(i)
-        if len(active) > best:
-            best, at, held = len(active), when, sorted(active)
-    return best, at, held
-
-
-def usage(appointments: Sequence[Appointment], breaks: Sequence[Break], units: int,
-          start: datetime, end: datetime) -> tuple[int, datetime | None]:
-    """Units of a room or machine in use at the peak inside ``[start, end)``, and when.
-
-    Appointments hold one unit for their whole span; a break takes every unit.
-    """
-    intervals = [a.span for a in appointments]
-    for b in breaks:
-        intervals += [(b.start, b.end)] * max(units, 1)
-    count, at, _ = peak(intervals, start, end)
-    return count, at
+__all__ = ["peak", "usage"]

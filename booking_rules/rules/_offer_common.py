@@ -59,10 +59,12 @@ def format_window(window: m.AllowedTime) -> str:
 
 def window_matches(window: m.AllowedTime, wall: datetime) -> bool:
     """Whether local wall clock ``wall`` starts inside ``window``: start inclusive, end
-    exclusive. A window whose end is not after its start runs past midnight into the next
-    day (RULES.md §1 reads local end times the same way), so ``Fri 22:00-02:00`` also
-    holds Saturday 01:00."""
+    exclusive. A window whose end is before its start runs past midnight into the next
+    day (RULES.md §1 reads every wall-clock interval the same way), so ``Fri 22:00-02:00``
+    also holds Saturday 01:00; one whose end equals its start is empty."""
     clock, day = wall.time().replace(tzinfo=None), wall.weekday()
+    if window.start == window.end:
+        return False
     if window.start < window.end:
         return day in window.weekdays and window.start <= clock < window.end
     return (day in window.weekdays and clock >= window.start) or (

@@ -7,6 +7,15 @@ another blocking appointment of the same client, with any staff member. Half-ope
 booking starting when the other ends does not conflict. Earlier schedules of the same
 request count; an update never conflicts with the appointment it moves.
 
+Decisions (RULES.md §2, round 2): a blocking appointment is not deleted and not
+`CANCELED` or `ARCHIVED`; an activation state the contract does not know blocks, with an
+`UNKNOWN_ACTIVATION_STATE` notice. `RESERVED` holds block (`[options]
+reserved_holds_block`), until older than `[options] reserved_hold_minutes` by their
+`createdAt`, when that is set (`EXPIRED_HOLD`). A zero-length row (end equal to start)
+occupies nothing. An existing row holds exactly its own `[start, end)`: Phorest returns a
+service's finish block as a row of its own; for a source that does not split them,
+`[options] expand_existing_finish = true` adds each row's gap and finish.
+
 ## Why the API refuses it
 Phorest answers `CLIENT_ALREADY_BOOKED_THIS_TIME` (seen when moving an appointment to a
 day and time where the client already has one).
@@ -68,4 +77,6 @@ def _words(ctx: Context, client_id: str, start: datetime, end: datetime, other: 
 RULE = Rule(check=check, doc=__doc__ or "",
             alternatives=frozenset({"same-staff-other-time", "same-time-other-staff"}),
             module=__name__, history=True, needs=frozenset({"time"}),
-            silent_unless=frozenset({"client"}))
+            silent_unless=frozenset({"client"}),
+            lists=frozenset({"appointments"}),
+            reads=frozenset({"appointments.client"}))

@@ -114,4 +114,6 @@ RULE = Rule(check=check, doc=__doc__ or "",
             options={"assume_first_session": Option(
                 True, "When no earlier session of the client course is in the snapshot and "
                 "its coverage starts at a bounded date, take the session as the first "
-                "(true) or answer UNKNOWN (false). Phorest is silent; a decision.")})
+                "(true) or answer UNKNOWN (false). Phorest is silent; a decision.")},
+            lists=frozenset({"appointments", "courses"}),
+            reads=frozenset({"appointments.client@any"}))

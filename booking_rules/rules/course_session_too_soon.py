@@ -108,4 +108,6 @@ def check(item: Item, ctx: Context) -> Iterator[Finding | Unknown]:
 RULE = Rule(check=check, doc=__doc__ or "",
             alternatives=frozenset({"same-staff-other-time", "course-date"}),
             module=__name__, history=True, needs=frozenset(), may_be_unknown=True,
-            silent_unless=frozenset({"course"}))
+            silent_unless=frozenset({"course"}),
+            lists=frozenset({"appointments", "courses"}),
+            reads=frozenset({"appointments.client@any"}))

@@ -93,4 +93,5 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
 
 RULE = Rule(check=check, doc=__doc__ or "",
             alternatives=frozenset({"same-staff-other-time", "same-time-other-staff"}),
-            module=__name__, severity="warning", needs=frozenset({"staff", "time"}))
+            module=__name__, severity="warning", needs=frozenset({"staff", "time"}),
+            lists=frozenset({"roster"}))

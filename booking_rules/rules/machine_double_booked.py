@@ -9,6 +9,12 @@ With no `machineId` and a service that lists `machineIds`: by default (a decisio
 alternatives, as rooms are, and the rule fires when none has a free unit for the whole
 span; set `without_machine_id = "all"` for salons whose services need every listed machine.
 
+Decision (RULES.md §2, round 2): an earlier schedule of the same request without a
+`machineId`, whose service lists machines, takes one unit of the first listed machine with
+a free unit over its span, so the later schedules find it taken (`[options]
+assign_unnamed_resources = false` turns this off). Blocking appointments are as for
+`STAFF_DOUBLE_BOOKED`.
+
 ## Why the API refuses it
 Phorest answers `MACHINE_DOUBLE_BOOKED`: there are no more machines available.
 
@@ -108,4 +114,6 @@ RULE = Rule(
     silent_unless=frozenset({"machine"}),
     options={"without_machine_id": Option(
         "any", "With no machineId: \"any\" (a listed machine must be free) or \"all\" "
-        "(every listed machine must be free).")})
+        "(every listed machine must be free).")},
+            lists=frozenset({"appointments", "breaks", "machines"}),
+            reads=frozenset({"appointments.machine", "breaks.machine"}))

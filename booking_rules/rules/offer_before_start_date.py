@@ -66,4 +66,5 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
 
 RULE = Rule(check=check, doc=__doc__ or "",
             alternatives=frozenset({"same-staff-other-time", "without-special-offer"}),
-            module=__name__, needs=frozenset(), silent_unless=frozenset({"offer"}))
+            module=__name__, needs=frozenset(), silent_unless=frozenset({"offer"}),
+            lists=frozenset({"offers"}))

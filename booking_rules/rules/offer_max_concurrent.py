@@ -92,4 +92,6 @@ RULE = Rule(check=check, doc=__doc__ or "",
                                     "without-special-offer"}),
             module=__name__, history=True, needs=frozenset({"time"}),
             silent_unless=frozenset({"offer"}),
-            options={"zero_means_unlimited": Option(False, ZERO_MEANS_UNLIMITED_DOC)})
+            options={"zero_means_unlimited": Option(False, ZERO_MEANS_UNLIMITED_DOC)},
+            lists=frozenset({"appointments", "offers"}),
+            reads=frozenset({"appointments.offer"}))

@@ -84,4 +84,6 @@ RULE = Rule(check=check, doc=__doc__ or "",
             alternatives=frozenset({"same-staff-other-time", "without-special-offer"}),
             module=__name__, history=True, needs=frozenset(),
             silent_unless=frozenset({"offer"}),
-            options={"zero_means_unlimited": Option(False, ZERO_MEANS_UNLIMITED_DOC)})
+            options={"zero_means_unlimited": Option(False, ZERO_MEANS_UNLIMITED_DOC)},
+            lists=frozenset({"appointments", "offers"}),
+            reads=frozenset({"appointments.offer"}))

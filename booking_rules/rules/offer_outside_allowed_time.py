@@ -7,11 +7,17 @@ in one of them: the local weekday (branch time zone) is among the window's `days
 takes 11:59 but not 12:00). Only the start is compared, as wall clock, so a booking that
 starts at 11:45 and runs past 12:00 is valid, and the weekday is the local weekday, never
 the UTC one. An offer without `allowedTimes` is valid at any time. A schedule without an
-offer, or with an offer id the snapshot does not hold, is not checked here.
+offer is not checked here; one whose offer link names no offer the snapshot holds, while
+it holds offers, is answered UNKNOWN (RULES.md §4).
 
-Decision (Phorest is silent): a window whose `endTime` is not after its `startTime` runs
-past midnight into the next day, as every local end time does in RULES.md §1, so
-`FRIDAY 22:00-02:00` also takes Saturday 01:00 and `00:00-00:00` is the whole day.
+Decision (RULES.md §1, round 2): a window whose `endTime` is before its `startTime` runs
+past midnight into the next day, as every wall-clock interval does, so
+`FRIDAY 22:00-02:00` also takes Saturday 01:00; a window whose `endTime` equals its
+`startTime` (`00:00-00:00`) is empty and takes no time at all (it used to mean the whole
+day). Write `00:00-23:59:59` for a whole day.
+
+Phorest models a special offer as a service group: the offer link of a booking schedule is
+read from `specialOfferId` or `branchServiceGroupId` (RULES.md §4).
 
 ## Why the API refuses it
 Phorest answers `SPECIAL_OFFER_NOT_ALLOWED_TIME` when the offer is used outside its allowed
@@ -34,6 +40,15 @@ Wednesday booking at 12:00 local (17:00Z) is at the window's end, which is exclu
 {"clientId": "cli_new", "clientAppointmentSchedules": [{"serviceSchedules": [
   {"serviceId": "svc_cut", "staffId": "stf_john", "startTime": "2026-12-02T16:45:00Z",
    "specialOfferId": "so_morning"}]}]}
+```
+
+The same offer named as Phorest's service group (`branchServiceGroupId`) is the same
+offer, refused the same way:
+
+```json fails
+{"clientId": "cli_new", "clientAppointmentSchedules": [{"serviceSchedules": [
+  {"serviceId": "svc_cut", "staffId": "stf_john", "startTime": "2026-12-02T17:00:00Z",
+   "branchServiceGroupId": "so_morning"}]}]}
 ```
 
 ## Fix
@@ -72,4 +87,5 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
 
 RULE = Rule(check=check, doc=__doc__ or "",
             alternatives=frozenset({"same-staff-other-time", "without-special-offer"}),
-            module=__name__, needs=frozenset(), silent_unless=frozenset({"offer"}))
+            module=__name__, needs=frozenset(), silent_unless=frozenset({"offer"}),
+            lists=frozenset({"offers"}))

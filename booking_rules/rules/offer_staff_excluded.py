@@ -63,4 +63,5 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
 RULE = Rule(check=check, doc=__doc__ or "",
             alternatives=frozenset({"same-time-other-staff", "without-special-offer"}),
             module=__name__, needs=frozenset({"staff"}),
-            silent_unless=frozenset({"offer"}), timeless=True)
+            silent_unless=frozenset({"offer"}), timeless=True,
+            lists=frozenset({"offers"}))

@@ -72,4 +72,5 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
 RULE = Rule(check=check, doc=__doc__ or "",
             alternatives=frozenset({"without-special-offer"}),
             module=__name__, severity="error", needs=frozenset(),
-            silent_unless=frozenset({"offer"}), timeless=True)
+            silent_unless=frozenset({"offer"}), timeless=True,
+            lists=frozenset({"offers"}))

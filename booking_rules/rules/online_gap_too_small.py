@@ -95,4 +95,6 @@ RULE = Rule(check=check, doc=__doc__ or "", module=__name__,
             online_only=True, history=True, needs=frozenset({"service", "time"}),
             options={"minutes": Option(0, "The smallest gap, in minutes, an online booking "
                                           "may leave beside a neighbouring appointment of "
-                                          "the same staff member (0: off).")})
+                                          "the same staff member (0: off).")},
+            lists=frozenset({"appointments"}),
+            reads=frozenset({"appointments.staff"}))

@@ -44,7 +44,8 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
     if ctx.request.kind != "update" or existing is None:
         return
     new_staff = item.schedule.staff_id
-    if existing.staff_request and new_staff != existing.staff_id:
+    # No staff member named is STAFF_MISSING's finding, not a move to another one.
+    if existing.staff_request and new_staff is not None and new_staff != existing.staff_id:
         yield Finding(
             f"{ctx.client_name(existing.client_id)} requested "
             f"{ctx.staff_name(existing.staff_id)} for {ctx.name_of(existing)}; it cannot "
@@ -57,4 +58,5 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
 
 RULE = Rule(check=check, doc=__doc__ or "", module=__name__, needs=frozenset(),
             alternatives=frozenset({"same-time-other-staff"}),
-            silent_unless=frozenset({"update"}), timeless=True)
+            silent_unless=frozenset({"update"}), timeless=True,
+            lists=frozenset({"appointments"}))

@@ -9,6 +9,12 @@ service that lists `roomIds`: fires when no listed room has spare capacity for t
 span. Only appointments that name a room occupy it (a decision: an appointment without a
 `roomId` is not counted in any room).
 
+Decision (RULES.md §2, round 2): an earlier schedule of the same request without a
+`roomId`, whose service lists rooms, takes one unit of the first listed room with spare
+capacity over its span, as Phorest assigns one, so the later schedules find it taken.
+`[options] assign_unnamed_resources = false` turns this off. Blocking appointments are as
+for `STAFF_DOUBLE_BOOKED` (`ARCHIVED` and zero-length rows occupy nothing).
+
 ## Why the API refuses it
 Phorest answers `EXCEEDED_ROOM_CAPACITY`: no more physical space in the treatment room.
 
@@ -27,6 +33,38 @@ At 13:00 local, when both end, there is room:
 {"clientId": "cli_new", "clientAppointmentSchedules": [{"serviceSchedules": [
   {"serviceId": "svc_facial", "staffId": "stf_john", "startTime": "2026-12-01T18:00:00Z",
    "roomId": "room_b"}]}]}
+```
+
+Four facials for four clients at 10:00 local on 3 December, none naming a room: the first
+takes Treatment 1 (capacity 1), the next two the facial suite (capacity 2), so the fourth
+finds no room left:
+
+```json fails
+{"clientId": "cli_new", "clientAppointmentSchedules": [
+  {"clientId": "cli_new", "serviceSchedules": [
+   {"serviceId": "svc_facial", "staffId": "stf_lisa", "startTime": "2026-12-03T15:00:00Z"}]},
+  {"clientId": "cli_bob", "serviceSchedules": [
+   {"serviceId": "svc_facial", "staffId": "stf_john", "startTime": "2026-12-03T15:00:00Z"}]},
+  {"clientId": "cli_kim", "serviceSchedules": [
+   {"serviceId": "svc_facial", "staffId": "stf_ann", "startTime": "2026-12-03T15:00:00Z"}]},
+  {"clientId": "cli_fay", "serviceSchedules": [
+   {"serviceId": "svc_facial", "staffId": "stf_raj", "startTime": "2026-12-03T15:00:00Z"}]}]}
+```
+
+With `assign_unnamed_resources = false` (set below for this example) an unnamed schedule
+takes no room, and each finds one free:
+
+```json passes
+{"engineOptions": {"assign_unnamed_resources": false},
+ "clientId": "cli_new", "clientAppointmentSchedules": [
+  {"clientId": "cli_new", "serviceSchedules": [
+   {"serviceId": "svc_facial", "staffId": "stf_lisa", "startTime": "2026-12-03T15:00:00Z"}]},
+  {"clientId": "cli_bob", "serviceSchedules": [
+   {"serviceId": "svc_facial", "staffId": "stf_john", "startTime": "2026-12-03T15:00:00Z"}]},
+  {"clientId": "cli_kim", "serviceSchedules": [
+   {"serviceId": "svc_facial", "staffId": "stf_ann", "startTime": "2026-12-03T15:00:00Z"}]},
+  {"clientId": "cli_fay", "serviceSchedules": [
+   {"serviceId": "svc_facial", "staffId": "stf_raj", "startTime": "2026-12-03T15:00:00Z"}]}]}
 ```
 
 ## Fix
@@ -110,4 +148,6 @@ RULE = Rule(check=check, doc=__doc__ or "", module=__name__, history=True,
             alternatives=frozenset({"same-staff-other-time", "same-time-other-staff",
                                     "other-room"}),
             needs=frozenset({"service", "time"}),
-            silent_unless=frozenset({"room"}))
+            silent_unless=frozenset({"room"}),
+            lists=frozenset({"appointments", "breaks", "rooms"}),
+            reads=frozenset({"appointments.room", "breaks.room"}))

@@ -64,4 +64,6 @@ def _words(ctx: Context, item: Item, client_id: str, other: Appointment
 RULE = Rule(check=check, doc=__doc__ or "",
             alternatives=frozenset({"same-staff-other-time"}),
             module=__name__, history=True, needs=frozenset(),
-            silent_unless=frozenset({"client"}))
+            silent_unless=frozenset({"client"}),
+            lists=frozenset({"appointments"}),
+            reads=frozenset({"appointments.client"}))

@@ -103,4 +103,6 @@ def _evidence(ctx: Context, staff_id: str, start: datetime, end: datetime) -> di
 
 RULE = Rule(check=check, doc=__doc__ or "", module=__name__, history=True,
             alternatives=frozenset({"same-staff-other-time", "same-time-other-staff"}),
-            needs=frozenset({"service", "staff", "time"}))
+            needs=frozenset({"service", "staff", "time"}),
+            lists=frozenset({"breaks", "roster"}),
+            reads=frozenset({"breaks.staff", "roster.staff"}))

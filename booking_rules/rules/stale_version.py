@@ -77,4 +77,5 @@ def check(item: Item, ctx: Context) -> Iterator[Finding | Unknown]:
 
 RULE = Rule(check=check, doc=__doc__ or "", module=__name__,
             severity="error", needs=frozenset(), may_be_unknown=True,
-            silent_unless=frozenset({"update"}), timeless=True)
+            silent_unless=frozenset({"update"}), timeless=True,
+            lists=frozenset({"appointments"}))

@@ -17,6 +17,11 @@ Decisions where Phorest is silent:
   `machineId` its body leaves out, from the appointment it moves. Such an inherited id
   missing from the snapshot is answered UNKNOWN as well: the body did not name it.
 - The client is checked by `UNKNOWN_CLIENT`, a warning, because client caches are partial.
+- A list the snapshot does not hold at all (its key absent, not empty) answers UNKNOWN,
+  naming the list; so does an id whose row the snapshot could not read (RULES.md §6).
+- A `branchServiceGroupId` that names no special offer is not an unknown id: Phorest
+  models an offer as a service group, but a group may be no offer; the offer rules answer
+  UNKNOWN for it instead (RULES.md §4).
 
 ## Why the API refuses it
 Unknown ids are not business-rule refusals, so none of Phorest's codes names them: an
@@ -83,13 +88,19 @@ def check(item: Item, ctx: Context) -> Iterator[Finding | Unknown]:
     snap = ctx.snapshot
     req = ctx.request
     if req.kind == "update" and item.existing is None:
-        yield _finding("appointmentId", req.appointment_id or "", "appointmentId",
-                       snap.appointments)
+        if "appointments" in snap.absent:
+            yield _absent(snap, "appointments", "appointment", req.appointment_id or "",
+                          "appointmentId")
+        else:
+            yield _finding("appointmentId", req.appointment_id or "", "appointmentId",
+                           snap.appointments)
     s = item.schedule
     ids: tuple[tuple[str, str | None, Collection[str]], ...] = (
         ("serviceId", s.service_id, snap.services), ("staffId", s.staff_id, snap.staff),
         ("roomId", s.room_id, snap.rooms), ("machineId", s.machine_id, snap.machines),
-        ("specialOfferId", s.offer_id, snap.offers),
+        # A service group that is no offer is not an unknown id: the offer rules answer
+        # UNKNOWN for it (RULES.md §4).
+        ("specialOfferId", None if s.offer_group else s.offer_id, snap.offers),
         ("clientCourseItemId", s.course_item_id, snap.course_items),
     )
     for name, value, known in ids:
@@ -99,7 +110,15 @@ def check(item: Item, ctx: Context) -> Iterator[Finding | Unknown]:
         where = field_at(item, name)
         evidence: dict[str, Any] = {"field": name, "kind": kind, "id": value,
                                     "location": where}
-        if not body_sent(ctx, name):
+        canonical = _CANONICAL[name]
+        unread = snap.unreadable.get(canonical, {}).get(value)
+        if canonical in snap.absent:
+            yield _absent(snap, canonical, kind, value, where)
+        elif unread is not None:
+            yield Unknown(
+                f"The snapshot's row for {kind} {value!r} ({unread}) could not be read, so "
+                f"{where} cannot be checked.", {**evidence, "unreadableRow": unread})
+        elif not body_sent(ctx, name):
             yield Unknown(
                 f"Appointment {req.appointment_id} uses {kind} {value!r}, which the "
                 f"snapshot does not hold; rules that need that {kind} cannot decide.",
@@ -110,6 +129,20 @@ def check(item: Item, ctx: Context) -> Iterator[Finding | Unknown]:
                 "cannot be checked.", evidence)
         else:
             yield _finding(name, value, where, known)
+
+
+# The canonical snapshot list each field's id comes from (RULES.md §6: absent is not empty).
+_CANONICAL = {"appointmentId": "appointments", "serviceId": "services", "staffId": "staff",
+              "roomId": "rooms", "machineId": "machines", "specialOfferId": "offers",
+              "clientCourseItemId": "course_items"}
+
+
+def _absent(snap: Any, canonical: str, kind: str, value: str, where: str) -> Unknown:
+    name = snap.list_names.get(canonical, canonical)
+    return Unknown(
+        f"The snapshot does not hold {name} (the key is absent: not loaded, which is not "
+        f"the same as empty), so {kind} {value!r} at {where} cannot be checked.",
+        {"field": where, "kind": kind, "id": value, "missing": [name]})
 
 
 _SUGGEST_LIMIT = 2000

@@ -1,4 +1,5 @@
-"""A plain reading of RULES.md §3: which of the nineteen Phorest codes a request earns.
+"""A plain reading of RULES.md §3 (as amended in round 2): which of the nineteen Phorest
+codes a request earns.
 
 The differential test runs it beside the engine. It shares no code with the engine: it
 reads the snapshot DICT directly (plain lists, as ``booking_rules.testing.snapshots``
@@ -13,12 +14,30 @@ Readings it takes where RULES.md leaves a choice, each the documented default of
 * ``MACHINE_DOUBLE_BOOKED`` with no ``machineId``: the service's machines are alternatives,
   one with a free unit suffices (``without_machine_id = "any"``); likewise for rooms.
 * An offer limit of 0 means 0 (``zero_means_unlimited = false``).
-* An existing appointment holds its staff, client, room and machine for
-  ``[startTime, endTime)``: a finish block is only known for the schedules of the request.
+* An existing appointment holds its staff, client, room and machine for exactly
+  ``[startTime, endTime)`` (§2: Phorest returns a finish block as a row of its own;
+  ``expand_existing_finish = false``).
+* An earlier schedule without a room (machine) whose service lists rooms (machines) takes
+  one unit of the first listed one with spare capacity over its span, for the later
+  schedules (§2, ``assign_unnamed_resources = true``).
+* ``INTERNET_BOOKING_ALREADY_BOOKED`` counts the sources ``ONLINE`` and ``WIDGET`` (§3,
+  ``online_sources``).
 * A rule that needs a service, a staff member or the time blocks of a schedule is skipped
-  when the id is unknown (the engine reports UNKNOWN_ID instead).
-* Offer windows are read as RULES.md writes them, ``startTime <= local start < endTime``;
-  windows that run past midnight are refused here (the generator never makes them).
+  when the id is unknown (the engine reports UNKNOWN_ID instead); so are the offer codes
+  when the offer link names no offer the snapshot holds (§4: the engine answers UNKNOWN),
+  and every code whose list the snapshot does not hold (§6: absent is not empty).
+
+And the plain readings of the amended §1, §2 and §4:
+
+* Wall-clock intervals (appointments, roster slots, time off, breaks, offer windows): an
+  end before its start runs past midnight; an end equal to its start is empty, and so is a
+  start moved forward over a spring-forward gap onto or past its end. An empty interval
+  overlaps nothing, but an empty appointment still counts on its local date.
+* ``CANCELED`` and ``ARCHIVED`` rows do not block; every other state does.
+* The offer link of an appointment is the first of ``specialOfferId``, ``serviceGroupId``,
+  ``parentServiceGroupId`` that names an offer the snapshot holds; of a booking schedule,
+  ``specialOfferId`` or ``branchServiceGroupId``. A session's client course is its item's,
+  else ``clientCourseId``.
 """
 
 from __future__ import annotations
@@ -39,6 +58,22 @@ PHOREST_CODES = (
     "SPECIAL_OFFER_STAFF_EXCLUDED",
 )
 WEEKDAYS = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
+ONLINE_SOURCES = ("ONLINE", "WIDGET")
+# The snapshot lists each code reads (RULES.md §6): absent, the code is UNKNOWN, not found.
+NEEDS: dict[str, tuple[str, ...]] = {
+    "STAFF_NOT_WORKING": ("workTimeTables", "breaks"),
+    "STAFF_DOUBLE_BOOKED": ("appointments",),
+    "CLIENT_ALREADY_BOOKED_THIS_TIME": ("appointments",),
+    "EXCEEDED_ROOM_CAPACITY": ("appointments", "breaks", "rooms"),
+    "MACHINE_DOUBLE_BOOKED": ("appointments", "breaks", "machines"),
+    "SERVICE_ALREADY_BOOKED_THIS_DAY": ("appointments",),
+    "INTERNET_BOOKING_ALREADY_BOOKED": ("appointments",),
+    "MIN_DAYS_BETWEEN_SESSIONS_NOT_EXCEEDED": ("appointments", "courses"),
+    "MAX_DAYS_BETWEEN_SESSIONS_EXCEEDED": ("appointments", "courses"),
+    "SPECIAL_OFFER_MAX_CONCURRENT_EXCEEDED": ("appointments", "specialOffers"),
+    "SPECIAL_OFFER_MAX_PER_DAY_EXCEEDED": ("appointments", "specialOffers"),
+    "STAFF_REQUESTED": ("appointments",),
+}
 
 Span = tuple[datetime, datetime]
 
@@ -60,6 +95,7 @@ class Booking:
     finish: Span | None = None
     from_request: bool = False
     local_date: date = date.min
+    course: str | None = None  # the client course of a session
 
     @property
     def blocks(self) -> list[Span]:
@@ -86,7 +122,8 @@ class Schedule:
 
 
 def overlaps(a: Span, b: Span) -> bool:
-    return a[0] < b[1] and b[0] < a[1]
+    """Half-open overlap; an empty span overlaps nothing (RULES.md §1)."""
+    return a[0] < b[1] and b[0] < a[1] and a[0] < a[1] and b[0] < b[1]
 
 
 class Salon:
@@ -105,6 +142,7 @@ class Salon:
             for item in cc.get("clientCourseItems") or []:
                 self.items[item["clientCourseItemId"]] = (cc, item)
         self.appointments = list(doc.get("appointments") or [])
+        self.course_of_item = {item: cc["clientCourseId"] for item, (cc, _) in self.items.items()}
 
     # --- time (RULES.md §1) ------------------------------------------------------------
 
@@ -116,9 +154,12 @@ class Salon:
                                 ).astimezone(UTC)
 
     def wall_span(self, day: date, start: str, end: str) -> Span:
-        end_day = day + timedelta(days=1) if time.fromisoformat(end) <= time.fromisoformat(
+        """An end before its start is the next day; equal, or a start moved over the gap
+        onto or past its end, is empty."""
+        end_day = day + timedelta(days=1) if time.fromisoformat(end) < time.fromisoformat(
             start) else day
-        return self.wall(day, start), self.wall(end_day, end)
+        s, e = self.wall(day, start), self.wall(end_day, end)
+        return s, max(s, e)
 
     def read(self, day: date, clock: str) -> datetime:
         """An appointment read time, as the snapshot's convention says."""
@@ -127,9 +168,10 @@ class Salon:
         return self.wall(day, clock)
 
     def read_span(self, day: date, start: str, end: str) -> Span:
-        end_day = day + timedelta(days=1) if time.fromisoformat(end) <= time.fromisoformat(
+        end_day = day + timedelta(days=1) if time.fromisoformat(end) < time.fromisoformat(
             start) else day
-        return self.read(day, start), self.read(end_day, end)
+        s, e = self.read(day, start), self.read(end_day, end)
+        return s, max(s, e)
 
     def local_date(self, instant: datetime) -> date:
         return instant.astimezone(self.zone).date()
@@ -146,14 +188,22 @@ class Salon:
     def appointment(self, a: dict[str, Any]) -> Booking:
         start, end = self.read_span(date.fromisoformat(a["appointmentDate"]), a["startTime"],
                                     a["endTime"])
-        return Booking(start, end, a.get("clientId"), a.get("staffId"), a.get("serviceId"),
-                       a.get("roomId"), a.get("machineId"), a.get("specialOfferId"),
-                       a.get("clientCourseItemId"), a.get("source"),
-                       local_date=self.local_date(start))
+        links = [a.get(k) for k in ("specialOfferId", "serviceGroupId",
+                                    "parentServiceGroupId")]
+        offer = next((x for x in links if x and x in self.offers),
+                     next((x for x in links if x), None))
+        booking = Booking(start, end, a.get("clientId"), a.get("staffId"), a.get("serviceId"),
+                          a.get("roomId"), a.get("machineId"), offer,
+                          a.get("clientCourseItemId"), a.get("source"),
+                          local_date=self.local_date(start))
+        booking.course = self.course_of_item.get(a.get("clientCourseItemId") or "",
+                                                 a.get("clientCourseId"))
+        return booking
 
 
 def blocking(a: dict[str, Any]) -> bool:
-    return not a.get("deleted") and a.get("activationState", "ACTIVE") != "CANCELED"
+    return not a.get("deleted") and a.get("activationState", "ACTIVE") not in (
+        "CANCELED", "ARCHIVED")
 
 
 def instant(text: str) -> datetime:
@@ -172,7 +222,8 @@ def read_request(salon: Salon, request: dict[str, Any]) -> tuple[str, list[Sched
                     service=s["serviceId"], staff=s["staffId"], start=instant(s["startTime"]),
                     end=instant(s["endTime"]) if s.get("endTime") else None,
                     room=s.get("roomId"), machine=s.get("machineId"),
-                    offer=s.get("specialOfferId"), course_item=s.get("clientCourseItemId")))
+                    offer=s.get("specialOfferId") or s.get("branchServiceGroupId"),
+                    course_item=s.get("clientCourseItemId")))
         return kind, out
     moved = None
     for a in salon.appointments:  # the later of two equal ids wins, as the loader does
@@ -190,8 +241,8 @@ def read_request(salon: Salon, request: dict[str, Any]) -> tuple[str, list[Sched
         start=start, end=end,
         room=body["roomId"] if "roomId" in body else old.get("roomId"),
         machine=body["machineId"] if "machineId" in body else old.get("machineId"),
-        offer=old.get("specialOfferId"), course_item=old.get("clientCourseItemId"),
-        moved=moved)]
+        offer=salon.appointment(moved).offer if moved else None,
+        course_item=old.get("clientCourseItemId"), moved=moved)]
 
 
 def phorest_codes(doc: dict[str, Any], request: dict[str, Any], *, online: bool = False
@@ -217,12 +268,21 @@ def phorest_codes(doc: dict[str, Any], request: dict[str, Any], *, online: bool 
         me = Booking(s.start, main_end or s.start, s.client, s.staff, s.service, s.room,
                      s.machine, s.offer, s.course_item, finish=finish, from_request=True,
                      local_date=salon.local_date(s.start))
+        me.course = salon.course_of_item.get(s.course_item or "")
         others = existing + earlier
         found |= codes_of(salon, s, me, service, staff, main_end is not None, others,
                           kind, online)
         if main_end is not None:
+            if service is not None:  # §2: an unnamed room or machine takes the first free
+                for kind_, key, listed in (("room", "room", service.get("roomIds")),
+                                           ("machine", "machine", service.get("machineIds"))):
+                    if getattr(me, key) is None:
+                        pool = salon.rooms if kind_ == "room" else salon.machines
+                        setattr(me, key, next((r for r in listed or () if r in pool and not
+                                               full(salon, kind_, r, me.span, others)), None))
             earlier.append(me)
-    return found
+    # §6: a code whose list the snapshot does not hold is UNKNOWN, not found.
+    return {code for code in found if all(key in doc for key in NEEDS.get(code, ()))}
 
 
 def codes_of(salon: Salon, s: Schedule, me: Booking, service: dict[str, Any] | None,
@@ -287,7 +347,7 @@ def codes_of(salon: Salon, s: Schedule, me: Booking, service: dict[str, Any] | N
 
     # INTERNET_BOOKING_ALREADY_BOOKED
     if online and s.client and any(
-            o.client == s.client and not o.from_request and o.source == "ONLINE"
+            o.client == s.client and not o.from_request and o.source in ONLINE_SOURCES
             and o.local_date == day for o in others):
         out.add("INTERNET_BOOKING_ALREADY_BOOKED")
 
@@ -295,9 +355,7 @@ def codes_of(salon: Salon, s: Schedule, me: Booking, service: dict[str, Any] | N
     if s.course_item in salon.items:
         cc = salon.items[s.course_item or ""][0]
         course = salon.courses.get(cc.get("courseId") or "")
-        sessions = [o for o in others if o.course_item in salon.items
-                    and salon.items[o.course_item or ""][0]["clientCourseId"]
-                    == cc["clientCourseId"]]
+        sessions = [o for o in others if o.course == cc["clientCourseId"]]
         if course is not None:
             least = course.get("minDaysBetweenSessions")
             if least and any(abs((day - o.local_date).days) < least for o in sessions):
@@ -319,12 +377,7 @@ def codes_of(salon: Salon, s: Schedule, me: Booking, service: dict[str, Any] | N
         windows = offer.get("allowedTimes") or []
         if windows:
             local = me.start.astimezone(salon.zone)
-            clock = local.time().replace(tzinfo=None)
-            for w in windows:
-                assert time.fromisoformat(w["startTime"]) < time.fromisoformat(w["endTime"])
-            if not any(WEEKDAYS[local.weekday()] in w["days"]
-                       and time.fromisoformat(w["startTime"]) <= clock
-                       < time.fromisoformat(w["endTime"]) for w in windows):
+            if not any(in_window(w, local) for w in windows):
                 out.add("SPECIAL_OFFER_NOT_ALLOWED_TIME")
         on_offer = [o for o in others if o.offer == offer["specialOfferId"]]
         limit = offer.get("maxConcurrent")
@@ -337,6 +390,20 @@ def codes_of(salon: Salon, s: Schedule, me: Booking, service: dict[str, Any] | N
         if staff is not None and staff["staffId"] in (offer.get("excludedStaffIds") or []):
             out.add("SPECIAL_OFFER_STAFF_EXCLUDED")
     return out
+
+
+def in_window(w: dict[str, Any], local: datetime) -> bool:
+    """§1: a window from its start to its end on each listed day; past midnight when the
+    end is before the start (the early hours then belong to the day before); empty when
+    they are equal."""
+    start, end = time.fromisoformat(w["startTime"]), time.fromisoformat(w["endTime"])
+    clock, weekday = local.time().replace(tzinfo=None), local.weekday()
+    if start < end:
+        return WEEKDAYS[weekday] in w["days"] and start <= clock < end
+    if start > end:
+        return (WEEKDAYS[weekday] in w["days"] and clock >= start) or (
+            WEEKDAYS[(weekday - 1) % 7] in w["days"] and clock < end)
+    return False
 
 
 def working(salon: Salon, staff_id: str | None, block: Span) -> bool:

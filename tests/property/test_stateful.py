@@ -212,7 +212,9 @@ def test_the_model_reads_local_wall_clock_like_the_engine() -> None:
     01:30 happens twice in Toronto on 2026-11-01; the read takes the first (EDT)."""
     doc = {"branch": {"branchId": "b", "timeZone": "America/Toronto"},
            "appointments": [{"appointmentId": "a", "appointmentDate": "2026-11-01",
-                             "startTime": "01:30:00", "endTime": "02:00:00"}]}
+                             "startTime": "01:30:00", "endTime": "02:00:00",
+                             # RULES.md §6 (round 2): a row without staff is unreadable
+                             "staffId": "s"}]}
     engine = br.load_snapshot(doc).appointments["a"]
     model = reference.Salon(doc).appointment(doc["appointments"][0])
     assert (engine.start, engine.end) == (model.start, model.end)

@@ -44,9 +44,12 @@ def branch(first: str = "2026-11-01", last: str = "2027-03-31", *, zone: str = T
         clients=[{"clientId": "cli_a", "firstName": "Ava", "lastName": "Client"}],
         services=[{"serviceId": "svc_laser", "name": "Laser", "duration": 30},
                   {"serviceId": "svc_peel", "name": "Peel", "duration": 30}],
+        # Whole days: an end equal to its start is empty (RULES.md §1), so each day is
+        # two slots, the second running to midnight (an end before its start).
         workTimeTables=[{"staffId": s["staffId"], "timeSlots": [
-            {"date": d, "startTime": "00:00:00", "endTime": "00:00:00", "type": "WORKING"}
-            for d in days]} for s in STAFF],
+            {"date": d, "startTime": start, "endTime": end, "type": "WORKING"}
+            for d in days for start, end in (("00:00:00", "12:00:00"),
+                                             ("12:00:00", "00:00:00"))]} for s in STAFF],
         courses=[course],
         clientCourses=[
             {"clientCourseId": "cc_a", "clientId": "cli_a", "courseId": "crs",

@@ -57,7 +57,10 @@ def test_unknown_id_names_the_field(own: str, field: str, value: str) -> None:
     schedule = sched("svc_cut", "stf_lisa", LATER)
     schedule[field] = value
     report = run(booking(schedule), ruleset=own)
-    assert found(report) == {("UNKNOWN_ID", f"{S0}.{field}")}
+    # RULES.md §4 (round 2): an offer link the snapshot cannot resolve also leaves the
+    # offer rules UNKNOWN, beside the unknown id's error.
+    offer_rules = {("OFFER_SERVICE_NOT_INCLUDED", S0)} if field == "specialOfferId" else set()
+    assert found(report) == {("UNKNOWN_ID", f"{S0}.{field}")} | offer_rules
     (v,) = report.violations
     assert v.severity == "error"
     assert v.evidence["id"] == value and v.evidence["field"] == field
@@ -124,7 +127,9 @@ def test_an_update_inherits_an_unknown_offer_as_unknown(own: str) -> None:
                        "startTime": "10:00:00", "endTime": "10:30:00", "clientId": "c",
                        "staffId": "ana", "serviceId": "cut", "specialOfferId": "so_gone"}])
     report = run(update("a1", "2026-12-01", "11:00:00", "ana", version=4), doc, ruleset=own)
-    assert [(v.code, v.severity) for v in report.unknowns] == [("UNKNOWN_ID", "unknown")]
+    # RULES.md §4 (round 2): the offer rules cannot decide either.
+    assert [(v.code, v.severity) for v in report.unknowns] == [
+        ("UNKNOWN_ID", "unknown"), ("OFFER_SERVICE_NOT_INCLUDED", "unknown")]
     assert "a1" in report.unknowns[0].message and not report.violations
 
 
@@ -453,8 +458,6 @@ def _create(schedule: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize(("request_", "path", "words"), [
-    (_create({"serviceId": "svc_cut", "startTime": LATER}), f"{BODY_PATH}.staffId",
-     "required"),
     (_create(sched("svc_cut", "stf_lisa", "2026-12-01 at ten")), f"{BODY_PATH}.startTime",
      "ISO-8601"),
     (_create(sched("svc_cut", "stf_lisa", LATER, endTime="2026-12-01T15:00:00Z")),
@@ -463,8 +466,6 @@ def _create(schedule: dict[str, Any]) -> dict[str, Any]:
     (["not", "an", "object"], "(top level)", "JSON object"),
     (update("ap_mary_cut", "2026-12-01", "25:00:00", "stf_lisa"), "body.startTime",
      "time of day"),
-    ({"kind": "updateAppointment", "body": {"appointmentId": "ap_mary_cut", "version": 1,
-      "appointmentDate": "2026-12-01", "startTime": "10:00:00"}}, "body.staffId", "required"),
 ])
 def test_malformed_requests_name_the_json_path(request_: Any, path: str, words: str) -> None:
     with pytest.raises(br.InputError) as caught:
@@ -473,10 +474,32 @@ def test_malformed_requests_name_the_json_path(request_: Any, path: str, words: 
     assert path in str(caught.value) and words in str(caught.value)
 
 
-def test_missing_staff_id_in_a_bare_body_names_the_path() -> None:
-    with pytest.raises(br.InputError) as caught:
-        run(booking({"serviceId": "svc_cut", "startTime": LATER}))
-    assert caught.value.path == f"{S0}.staffId"
+# Issue 11 item 8: a schedule without a staff member is a finding of its own (STAFF_MISSING)
+# with its path and a fix, not unusable input (a WordPress plugin sends `"staffId": null`).
+@pytest.mark.parametrize("schedule", [
+    {"serviceId": "svc_cut", "startTime": LATER},
+    {"serviceId": "svc_cut", "staffId": None, "startTime": LATER},
+])
+def test_a_schedule_without_staff_is_staff_missing(own: str, schedule: dict[str, Any]
+                                                  ) -> None:
+    report = run(booking(schedule), ruleset=own)
+    assert [(v.code, v.location) for v in report.violations] == [
+        ("STAFF_MISSING", f"{S0}.staffId")]
+    assert report.violations[0].fix and not report.violations[0].api
+    assert report.verdict == "FAIL"
+    assert not report.unknowns  # the rules that need a staff member stay silent
+    assert codes_of(run(booking(sched("svc_cut", "stf_lisa", LATER)), ruleset=own)) == set()
+
+
+def test_an_update_without_staff_is_staff_missing() -> None:
+    report = run({"kind": "updateAppointment", "body": {
+        "appointmentId": "ap_mary_cut", "version": 1, "appointmentDate": "2026-12-01",
+        "startTime": "10:00:00"}})
+    assert [(v.code, v.location) for v in report.violations] == [("STAFF_MISSING", "staffId")]
+
+
+def codes_of(report: br.Report) -> set[str]:
+    return {v.code for v in report.violations}
 
 
 def test_bad_start_time_in_a_bare_body_names_the_path() -> None:

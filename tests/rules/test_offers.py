@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from ..conftest import all_codes, booking, codes, minimal_doc, run, sched
+from ..conftest import booking, codes, minimal_doc, run, sched
 
 BEFORE = "SPECIAL_OFFER_BEFORE_START_DATE"
 AFTER = "SPECIAL_OFFER_AFTER_END_DATE"
@@ -42,9 +42,12 @@ def branch(first: str, last: str, *, zone: str = TORONTO, offer: dict[str, Any] 
     return minimal_doc(
         zone=zone, conventions={"appointmentTimes": "local"}, staff=STAFF, clients=CLIENTS,
         services=[{"serviceId": "svc_cut", "name": "Cut", "duration": 60}],
+        # Whole days: an end equal to its start is empty (RULES.md §1), so each day is
+        # two slots, the second running to midnight (an end before its start).
         workTimeTables=[{"staffId": s["staffId"], "timeSlots": [
-            {"date": d, "startTime": "00:00:00", "endTime": "00:00:00", "type": "WORKING"}
-            for d in days]} for s in STAFF],
+            {"date": d, "startTime": start, "endTime": end, "type": "WORKING"}
+            for d in days for start, end in (("00:00:00", "12:00:00"),
+                                             ("12:00:00", "00:00:00"))]} for s in STAFF],
         specialOffers=[{"specialOfferId": "so", "name": "Happy hour",
                         "serviceIds": ["svc_cut"], **(offer or {})}],
         appointments=appointments or [])
@@ -276,12 +279,17 @@ def test_a_schedule_without_an_offer_earns_no_offer_code() -> None:
     assert codes(report) == set()
 
 
-def test_an_unknown_offer_id_is_left_to_the_unknown_id_rule() -> None:
+def test_an_unknown_offer_id_is_an_error_and_leaves_the_offer_rules_unknown() -> None:
+    # RULES.md §4 (round 2): an offer link naming no offer the snapshot holds, while it
+    # holds offers, makes the offer rules UNKNOWN (never a silent PASS); the id itself is
+    # still UNKNOWN_ID's error.
     doc = branch("2026-12-01", "2026-12-31", offer={
         "startDate": "2026-12-20", "excludedStaffIds": ["stf_a"], "maxPerDay": 0,
         **WEEKDAY_MORNINGS})
     report = run(booking(cut("2026-12-05T20:00:00-05:00", "stf_a", offer="so_nope")), doc)
-    assert not all_codes(report) & OFFER_CODES
+    assert codes(report) == {"UNKNOWN_ID"}
+    assert {u.code for u in report.unknowns} == OFFER_CODES | {"OFFER_SERVICE_NOT_INCLUDED"}
+    assert all("'so_nope'" in u.message for u in report.unknowns)
     assert codes(run(booking(cut("2026-12-05T20:00:00-05:00", "stf_a")), doc)) == {
         BEFORE, TIME, EXCLUDED, PER_DAY}
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from ...core.engine import run
+from ...core.engine import run, snapshot_for
 from ...core.report import Report
 from ...core.ruleset import Ruleset, resolve_ruleset
 from ...core.snapshot import Snapshot
@@ -43,6 +43,6 @@ def check(snapshot: Snapshot, request: object, *, now: datetime, online: bool = 
     if now.tzinfo is None:
         raise ValueError("now must be an aware datetime (it is always an input)")
     rs = resolve_ruleset(ruleset, TABLE)
-    snap = snapshot.with_times(rs.appointment_times)
+    snap = snapshot_for(snapshot, rs)
     req = parse_request(request, snap, source, kind)
     return run(snap, req, now=now, online=online or rs.online, rs=rs)

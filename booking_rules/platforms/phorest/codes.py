@@ -46,6 +46,7 @@ _TABLE = (
     ("online_short_notice", "ONLINE_SHORT_NOTICE"),
     ("online_off_slot_grid", "ONLINE_OFF_SLOT_GRID"),
     ("online_gap_too_small", "ONLINE_MIN_GAP"),
+    ("staff_missing", "STAFF_MISSING"),
     ("time_without_offset", "TIME_WITHOUT_OFFSET"),
     ("local_time_sent_as_utc", "LIKELY_LOCAL_TIME_SENT_AS_UTC"),
     ("end_time_differs_from_duration", "END_TIME_DIFFERS_FROM_DURATION"),
@@ -55,6 +56,11 @@ _TABLE = (
     ("deprecated_schedules", "DEPRECATED_SCHEDULES"),
     ("duplicate_id", "DUPLICATE_ID"),
     ("break_without_resource", "BREAK_WITHOUT_RESOURCE"),
+    ("zero_length_appointment", "ZERO_LENGTH_APPOINTMENT"),
+    ("unknown_activation_state", "UNKNOWN_ACTIVATION_STATE"),
+    ("expired_hold", "EXPIRED_HOLD"),
+    ("null_field", "NULL_FIELD"),
+    ("unreadable_row", "UNREADABLE_ROW"),
     # The writes beside bookings (clients, client courses, purchases, vouchers, CSV
     # export jobs): Phorest answers no code for these, so every one is the engine's own.
     ("client_id_on_create", "CLIENT_ID_ON_CREATE"),

@@ -17,30 +17,33 @@ from ..._errors import InputError
 from ...core import model as m
 from ...core.appointments import AppointmentTable
 from ...core.snapshot import Snapshot, row_appointment
-from .read import _table_from_value, read_snapshot_doc, split_snapshot_json
+from .document import read_snapshot_doc, split_snapshot_json
+from .history import table_from_value
 from .writes import read_records
 
 
 def read_document(doc: Mapping[str, Any], source: str, default_times: m.Times = "local", *,
                   appointments: AppointmentTable | msgspec.Raw | list[msgspec.Raw] | None
-                  = None) -> Snapshot:
+                  = None, branch: str | None = None) -> Snapshot:
     """A snapshot document made canonical and indexed. ``appointments`` stands for the
-    document's history when it was decoded apart (from a file's bytes) or read already."""
-    branch, read_times, declared, parts = read_snapshot_doc(doc, source, default_times,
-                                                            appointments)
+    document's history when it was decoded apart (from a file's bytes) or read already;
+    ``branch``: the branch to read when the document's ``branch`` is a page of several."""
+    branch_row, read_times, declared, parts = read_snapshot_doc(
+        doc, source, default_times, appointments, branch)
     times: m.Times = "utc" if read_times == "utc" else "local"  # ConventionsIn allows these
-    parts.records, notices = read_records(doc, source, branch.id)
+    parts.records, notices = read_records(doc, source, branch_row.id)
     parts.notices += notices
     # The document minus its history, which the table holds: enough to read the same
-    # document under the other appointment-time convention without decoding it again.
-    rest = {k: v for k, v in doc.items() if k != "appointments"}
+    # document under the other appointment-time convention without decoding it again
+    # (an empty list marks the history present; the table stands for its rows).
+    rest = {k: ([] if k == "appointments" and v is not None else v) for k, v in doc.items()}
     table = parts.table
 
     def reread(other: m.Times) -> Snapshot:
-        return read_document(rest, source, other, appointments=table)
+        return read_document(rest, source, other, appointments=table, branch=branch)
 
-    return Snapshot(branch, parts, source, appointment_times=times, times_declared=declared,
-                    reread=reread)
+    return Snapshot(branch_row, parts, source, appointment_times=times,
+                    times_declared=declared, reread=reread)
 
 
 def read_appointments(rows: object, snapshot: Snapshot, source: str = "<appointments>"
@@ -48,7 +51,7 @@ def read_appointments(rows: object, snapshot: Snapshot, source: str = "<appointm
     """Phorest appointment rows (a list, a HAL page or pages) made canonical the way
     ``snapshot`` read its own (its zone and appointment-time convention): what an overlay
     (``Snapshot.with_changes``) takes from a write or a sync's delta."""
-    table = _table_from_value(rows, source)
+    table = table_from_value(rows, source, frozenset(snapshot.offers))
     zone = snapshot.zone
     starts, ends, _ = table.to_utc(zone if snapshot.appointment_times != "utc" else None)
     return [row_appointment(table, row, starts, ends, zone) for row in range(len(table))
@@ -90,23 +93,31 @@ def read_raw_history(doc: Mapping[str, Any], history: list[bytes], source: str
     """``load_snapshot({**doc, "appointments": history})`` with the history given as the
     raw JSON of its rows (a cache's), decoded in msgspec batches as a file's is."""
     with _no_collection():
-        return read_document(doc, source, appointments=[msgspec.Raw(raw) for raw in history])
+        # The key is present (its rows given apart): absent would read "not loaded".
+        return read_document({**doc, "appointments": []}, source,
+                             appointments=[msgspec.Raw(raw) for raw in history])
 
 
 def load_snapshot(source: str | Path | Mapping[str, Any], *,
-                  appointment_times: m.Times = "local") -> Snapshot:
+                  appointment_times: m.Times = "local", branch: str | None = None
+                  ) -> Snapshot:
     """Read a Phorest snapshot document (a path or a dict) and build its indexes once.
 
     ``appointment_times`` is the read-time convention used when the document does not
-    declare ``conventions.appointmentTimes``.
+    declare ``conventions.appointmentTimes``. ``branch``: the branch to read when the
+    document's ``branch`` is a page of several (else its top-level ``branchId`` names it).
     """
     with _no_collection():
         if isinstance(source, Mapping):
-            return read_document(source, "<snapshot>", appointment_times)
-        return _load_file(source, appointment_times)
+            return read_document(source, "<snapshot>", appointment_times, branch=branch)
+        if not isinstance(source, str | Path):
+            raise InputError("<snapshot>", "", "a snapshot document (a dict) or the path of "
+                             "one", type(source).__name__)
+        return _load_file(source, appointment_times, branch)
 
 
-def _load_file(source: str | Path, appointment_times: m.Times) -> Snapshot:
+def _load_file(source: str | Path, appointment_times: m.Times, branch: str | None = None
+               ) -> Snapshot:
     path = Path(source)
     name = str(source)
     try:
@@ -116,7 +127,7 @@ def _load_file(source: str | Path, appointment_times: m.Times) -> Snapshot:
     except FileNotFoundError:
         raise InputError(name, "", "an existing snapshot file") from None
     except (OSError, ValueError):  # an empty file cannot be mapped; a directory, ...
-        return _load_text(path, name, appointment_times)  # for its precise message
+        return _load_text(path, name, appointment_times, branch)  # for its precise message
     try:
         # The history is decoded straight from the bytes into table rows, without a dict
         # per row; the other keys are small and read as usual.
@@ -125,9 +136,9 @@ def _load_file(source: str | Path, appointment_times: m.Times) -> Snapshot:
         history = _UNREAD
     try:
         if history is _UNREAD:
-            return _load_text(path, name, appointment_times)
+            return _load_text(path, name, appointment_times, branch)
         return read_document(doc, name, appointment_times, appointments=cast(
-            "msgspec.Raw | list[msgspec.Raw] | None", history))
+            "msgspec.Raw | list[msgspec.Raw] | None", history), branch=branch)
     finally:
         history = None
         with contextlib.suppress(BufferError):  # a traceback still holds a view: GC closes
@@ -137,7 +148,8 @@ def _load_file(source: str | Path, appointment_times: m.Times) -> Snapshot:
 _UNREAD = object()
 
 
-def _load_text(path: Path, name: str, appointment_times: m.Times) -> Snapshot:
+def _load_text(path: Path, name: str, appointment_times: m.Times, branch: str | None = None
+               ) -> Snapshot:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -150,4 +162,4 @@ def _load_text(path: Path, name: str, appointment_times: m.Times) -> Snapshot:
     except json.JSONDecodeError as exc:
         raise InputError(name, f"line {exc.lineno} column {exc.colno}",
                          f"valid JSON ({exc.msg})") from None
-    return read_document(doc, name, appointment_times)
+    return read_document(doc, name, appointment_times, branch=branch)

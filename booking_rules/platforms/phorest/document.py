@@ -1,0 +1,451 @@
+"""A Phorest snapshot document (``docs/snapshot-format.md``) read into canonical parts.
+
+Each list may be plain rows, one HAL page or a list of HAL pages. What the document does
+not hold is said, never guessed (RULES.md §6):
+
+* a list key that is absent was not loaded: the parts name it (``absent``), and the rules
+  that need it answer UNKNOWN; ``[]`` is a list known to be empty;
+* a ``null`` where a field has a default reads as the default, one notice per field;
+* a row that cannot be read is quarantined: left out, listed with its JSON path, and what
+  it may hold recorded, so the rules that would have needed it answer UNKNOWN;
+* an unknown key anywhere is reported once per name with its path and the closest known
+  name (``UNKNOWN_FIELD``).
+
+A document that is not a snapshot at all (not an object, no usable ``branch``) is still an
+``InputError``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from datetime import date, datetime, time, timedelta
+from typing import Any, TypeVar
+
+import msgspec
+from pydantic import ValidationError
+
+from ..._errors import InputError
+from ..._time import load_zone, local_span
+from ...core import model as m
+from ...core.appointments import AppointmentTable
+from ...core.snapshot import SnapshotParts
+from .common import LIST_KEYS, Audit, first_error, page_items, suggest, validate
+from .history import table_from_json, table_from_value
+from .wire import (
+    BranchIn,
+    ClientCourseIn,
+    ClientIn,
+    ConventionsIn,
+    CourseIn,
+    CoverageIn,
+    MachineIn,
+    RoomIn,
+    ServiceIn,
+    SpecialOfferIn,
+    StaffIn,
+    TimeSlotIn,
+    Wire,
+    WorkTimeTableIn,
+)
+from .wire import BreakIn as BreakIn
+
+W = TypeVar("W", bound=Wire)
+
+# The canonical list each snapshot key fills, for the rules' reasons (RULES.md §6).
+CANONICAL: dict[str, str] = {
+    "staff": "staff", "services": "services", "workTimeTables": "roster",
+    "breaks": "breaks", "appointments": "appointments", "rooms": "rooms",
+    "machines": "machines", "specialOffers": "offers", "courses": "courses",
+    "clientCourses": "course_items", "clients": "clients",
+}
+# The business records beside bookings (read by ``writes``: products, vouchers, purchases)
+# are known keys too.
+KNOWN_TOP = frozenset({*LIST_KEYS, "branch", "branchId", "conventions", "coverage",
+                       "products", "vouchers", "purchases"})
+_WEEKDAYS = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
+# Quarantined rows listed one notice each up to this many; the rest are counted in one.
+_LISTED = 20
+
+
+def select_branch(doc: Mapping[str, Any], source: str, branch: str | None) -> object:
+    """The branch row: ``branch`` itself, or the one of a page of branches (``GET
+    /business/{businessId}/branch``) that the caller or the document's ``branchId``
+    names. A page of several with no name, or a name it does not hold, is an error."""
+    raw = doc["branch"]
+    wanted = branch if branch is not None else doc.get("branchId")
+    if isinstance(raw, list) or (isinstance(raw, dict) and "_embedded" in raw):
+        items = page_items(raw, "branches", source, "branch")
+        ids = [str(b.get("branchId")) for b in items if isinstance(b, dict)]
+        if wanted is None:
+            if len(items) != 1:
+                raise InputError(
+                    source, "branch", "exactly one branch, or the one to read named by the "
+                    f"snapshot's top-level branchId (or --branch): the page holds "
+                    f"{len(items)} ({', '.join(ids[:10])})")
+            return items[0]
+        found = [b for b in items if isinstance(b, dict) and b.get("branchId") == wanted]
+        if len(found) != 1:
+            close = suggest(str(wanted), frozenset(ids))
+            raise InputError(
+                source, "branchId" if branch is None else "--branch",
+                f"a branchId the branch page holds once ({', '.join(ids[:10])})"
+                + (f"; did you mean {close!r}?" if close else ""), wanted)
+        return found[0]
+    if wanted is not None and isinstance(raw, dict) and raw.get("branchId") != wanted:
+        raise InputError(source, "branchId" if branch is None else "--branch",
+                         f"the id of the snapshot's branch ({raw.get('branchId')!r})",
+                         wanted)
+    return raw
+
+
+class _Reader:
+    """One document's lists into ``parts``, with the audit and the quarantine."""
+
+    def __init__(self, doc: Mapping[str, Any], source: str, parts: SnapshotParts) -> None:
+        self.doc, self.source, self.parts = doc, source, parts
+        self.audit = Audit()
+        self.unreadable: list[tuple[str, str]] = []  # (JSON path, why)
+
+    def rows(self, key: str) -> list[object] | None:
+        """The rows of list ``key``; None (and the list named absent) when the document
+        does not hold it."""
+        if key not in self.doc:
+            self.parts.absent.add(CANONICAL[key])
+            return None
+        value = self.doc[key]
+        if value is None:  # null is not a list: read as not loaded, and said
+            self.parts.absent.add(CANONICAL[key])
+            self.audit.null("the snapshot's top level", key, key, "absent (not loaded)")
+            return None
+        return page_items(value, key, self.source, key)
+
+    def read(self, model: type[W], item: object, template: str, path: str
+             ) -> W | None:
+        """One row as ``model``, or None when it cannot be read (quarantined)."""
+        clean = self.audit.row(model, item, template, path)
+        try:
+            return model.model_validate(clean)
+        except ValidationError as exc:
+            where, expected, got = first_error(exc, path)
+            field = where.removeprefix(path).lstrip(".")
+            self.unreadable.append((path, f"{field or 'the row'}: expected {expected}" + (
+                f", got {got!r}" if got is not None else "")))
+            return None
+
+    def each(self, key: str, model: type[W], ids: str | None = None
+             ) -> list[tuple[int, W]]:
+        """The readable rows of list ``key``; an unreadable row with a readable id is
+        remembered under it (``ids``: its id field), so a booking naming it is UNKNOWN."""
+        out: list[tuple[int, W]] = []
+        for i, item in enumerate(self.rows(key) or ()):
+            row = self.read(model, item, f"{key}[]", f"{key}[{i}]")
+            if row is not None:
+                out.append((i, row))
+            elif isinstance(item, dict):
+                # A booking that names it answers UNKNOWN, not "unknown id".
+                named = [item.get(ids)] if ids is not None else [
+                    it.get("clientCourseItemId") for it in item.get("clientCourseItems") or ()
+                    if isinstance(it, dict)]
+                for value in named:
+                    if isinstance(value, str) and value:
+                        self.parts.unreadable.setdefault(CANONICAL[key], {})[value] = (
+                            f"{key}[{i}]")
+        return out
+
+    def quarantine(self, path: str, reason: str, days: frozenset[date] | None,
+                   holds: dict[str, str]) -> None:
+        self.parts.quarantined.append(m.Quarantined(path, reason, days, holds))
+
+    def notices(self) -> list[m.Notice]:
+        out = self.audit.notices()
+        for path, why in self.unreadable[:_LISTED]:
+            out.append(m.Notice(
+                "unreadable_row", f"{path} could not be read ({why}); it was left out, and "
+                "the rules that would need it answer UNKNOWN", path, {"reason": why}))
+        if len(self.unreadable) > _LISTED:
+            more = self.unreadable[_LISTED:]
+            out.append(m.Notice(
+                "unreadable_row", f"{len(more)} more rows could not be read and were left "
+                f"out (the first: {more[0][0]})", more[0][0], {"rows": len(more)}))
+        return out
+
+
+def _holds(item: object, fields: Mapping[str, str]) -> dict[str, str]:
+    """What an unreadable row may hold: each named id, ``ANY`` for one given but not
+    readable as an id."""
+    out: dict[str, str] = {}
+    if not isinstance(item, dict):
+        return {what: m.ANY for what in fields.values()}
+    for name, what in fields.items():
+        value = item.get(name)
+        if isinstance(value, str) and value:
+            out[what] = value
+        elif value is not None:
+            out[what] = m.ANY
+    return out
+
+
+def _day(item: object, name: str) -> date | None:
+    value = item.get(name) if isinstance(item, dict) else None
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _put(target: dict[str, Any], key: str, value: Any, parts: SnapshotParts, where: str) -> None:
+    if key in target:
+        parts.notices.append(m.Notice(
+            "duplicate_id", f"id {key!r} appears twice; the later entry is used", where))
+    target[key] = value
+
+
+def _name(first: str | None, last: str | None, fallback: str) -> str:
+    name = " ".join(p for p in (first, last) if p)
+    return name or fallback
+
+
+def read_snapshot_doc(
+    doc: object, source: str, default_times: str = "local",
+    appointments: AppointmentTable | msgspec.Raw | list[msgspec.Raw] | None = None,
+    branch: str | None = None,
+) -> tuple[m.Branch, str, bool, SnapshotParts]:
+    """Parse a snapshot document: (branch, appointment-time convention, declared?, parts).
+
+    ``appointments``, when given, stands for the document's ``appointments`` key: the rows
+    already read (another convention's read of the same document), or the key's raw JSON
+    (``load_snapshot`` of a file decodes the history straight from its bytes).
+    ``branch``: the branch to read when ``branch`` is a page of several.
+    """
+    if not isinstance(doc, dict):
+        raise InputError(source, "", "a JSON object (the snapshot document)", None)
+    if "branch" not in doc or doc["branch"] is None:
+        raise InputError(source, "branch", "this key: the branch with its timeZone")
+    parts = SnapshotParts()
+    parts.list_names = {canonical: key for key, canonical in CANONICAL.items()}
+    reader = _Reader(doc, source, parts)
+    audit = reader.audit
+    b = validate(BranchIn, audit.row(BranchIn, select_branch(doc, source, branch),
+                                     "branch", "branch"), source, "branch")
+    try:
+        zone = load_zone(b.timeZone)
+    except ValueError as exc:
+        raise InputError(source, "branch.timeZone", str(exc)) from None
+    branch_row = m.Branch(b.branchId, b.name or b.branchId, zone)
+
+    conventions = doc.get("conventions")
+    declared = isinstance(conventions, dict) and conventions.get("appointmentTimes") is not None
+    conv = validate(ConventionsIn, audit.row(ConventionsIn, conventions or {}, "conventions",
+                                             "conventions"), source, "conventions")
+    times = conv.appointmentTimes if declared else default_times
+    for key in doc:
+        if key not in KNOWN_TOP:
+            audit.unknown_field("", str(key), str(key), KNOWN_TOP)
+
+    def local_wall_span(day: date, start: time, end: time, where: str) -> tuple[
+            datetime, datetime]:
+        rs, re_ = local_span(day, start, end, zone)
+        for r in (rs, re_):
+            if r.shifted:
+                parts.notices.append(m.Notice(
+                    "nonexistent_local_time", "a wall time in the spring-forward gap was "
+                    f"moved forward by {r.shifted}", where))
+        return rs.instant, re_.instant
+
+    for i, s in reader.each("staff", StaffIn, "staffId"):
+        _put(parts.staff, s.staffId, m.Staff(
+            s.staffId, s.userId, _name(s.firstName, s.lastName, s.staffId),
+            frozenset(s.disqualifiedServices), s.archived, s.hideFromOnlineBookings,
+        ), parts, f"staff[{i}]")
+    for i, sv in reader.each("services", ServiceIn, "serviceId"):
+        _put(parts.services, sv.serviceId, m.Service(
+            sv.serviceId, sv.name or sv.serviceId, sv.duration, sv.finishDuration or 0,
+            sv.gapTime or 0, {u.userRef: u.duration for u in sv.userDurations},
+            {u.userRef: u.duration for u in sv.userFinishDurations},
+            frozenset(sv.disqualifiedStaff), tuple(sv.roomIds), tuple(sv.machineIds),
+            sv.internetEnabled, sv.archived, sv.isAddonOnly,
+        ), parts, f"services[{i}]")
+    for i, r in reader.each("rooms", RoomIn, "roomId"):
+        _put(parts.rooms, r.roomId, m.Room(r.roomId, r.name or r.roomId, r.capacity),
+             parts, f"rooms[{i}]")
+    for i, mc in reader.each("machines", MachineIn, "machineId"):
+        _put(parts.machines, mc.machineId, m.Machine(
+            mc.machineId, mc.name or mc.machineId, mc.quantity), parts, f"machines[{i}]")
+
+    _read_rosters(reader, local_wall_span)
+    _read_breaks(reader, local_wall_span)
+
+    for i, o in reader.each("specialOffers", SpecialOfferIn, "specialOfferId"):
+        allowed = tuple(
+            m.AllowedTime(frozenset(_WEEKDAYS.index(d) for d in w.days), w.startTime,
+                          w.endTime) for w in o.allowedTimes)
+        _put(parts.offers, o.specialOfferId, m.SpecialOffer(
+            o.specialOfferId, o.name or o.specialOfferId, frozenset(o.serviceIds),
+            o.startDate, o.endDate, allowed, o.maxConcurrent, o.maxPerDay,
+            frozenset(o.excludedStaffIds)), parts, f"specialOffers[{i}]")
+
+    offers = frozenset(parts.offers)
+    if isinstance(appointments, AppointmentTable):
+        table = appointments
+    elif appointments is not None:
+        table = table_from_json(appointments, source, offers)
+    elif "appointments" in doc and doc["appointments"] is not None:
+        table = table_from_value(doc["appointments"], source, offers)
+    else:
+        table = table_from_value(None, source, offers)
+    if "appointments" not in doc or (doc["appointments"] is None and appointments is None):
+        reader.rows("appointments")  # names the list absent (and a null)
+    starts, ends, notes = table.to_utc(zone if times != "utc" else None)
+    parts.notices += [notice for _, notice in notes]
+    parts.table, parts.starts, parts.ends = table, starts, ends
+    for where, why, walls, holds in table.quarantined:
+        days = None
+        if walls is not None:
+            # Local rows lie on their wall dates; UTC rows may fall on either neighbouring
+            # local date.
+            near = (0,) if times != "utc" else (-1, 0, 1)
+            days = frozenset(date.fromordinal(d) + timedelta(days=k)
+                             for d in walls for k in near)
+        parts.quarantined.append(m.Quarantined(where, why, days, holds))
+        reader.unreadable.append((where, why))
+
+    for i, c in reader.each("courses", CourseIn, "courseId"):
+        _put(parts.courses, c.courseId, m.Course(
+            c.courseId, c.name or c.courseId, c.minDaysBetweenSessions,
+            c.maxDaysBetweenSessions), parts, f"courses[{i}]")
+    for i, cc in reader.each("clientCourses", ClientCourseIn):
+        for j, it in enumerate(cc.clientCourseItems):
+            _put(parts.course_items, it.clientCourseItemId, m.ClientCourseItem(
+                it.clientCourseItemId, cc.clientCourseId, cc.clientId, cc.courseId,
+                it.serviceId, it.initialUnits, it.remainingUnits, cc.expiryDate,
+                cc.archived), parts, f"clientCourses[{i}].clientCourseItems[{j}]")
+    for i, cl in reader.each("clients", ClientIn, "clientId"):
+        _put(parts.clients, cl.clientId, m.Client(
+            cl.clientId, _name(cl.firstName, cl.lastName, cl.clientId)), parts,
+            f"clients[{i}]")
+
+    if doc.get("coverage") is not None:
+        cov = validate(CoverageIn, audit.row(CoverageIn, doc["coverage"], "coverage",
+                                             "coverage"), source, "coverage")
+
+        def instant(value: date | datetime | None, end: bool) -> datetime | None:
+            if value is None or isinstance(value, datetime):
+                return value
+            day = value + timedelta(days=1) if end else value  # `to` dates are inclusive
+            return local_span(day, time(0), time(0), zone)[0].instant
+
+        parts.coverage = m.Coverage(instant(cov.from_, False), instant(cov.to, True),
+                                    instant(cov.fetchedAt, False))
+    # What the reading itself found (unknown keys, nulls, unreadable rows) comes first.
+    parts.notices[:0] = reader.notices()
+    return branch_row, times, declared, parts
+
+
+def _read_rosters(reader: _Reader, span: Callable[[date, time, time, str],
+                                                   tuple[datetime, datetime]]) -> None:
+    """Rosters: WORKING slots only; an empty slot (end equal to start) is no time."""
+    parts = reader.parts
+    for i, item in enumerate(reader.rows("workTimeTables") or ()):
+        where = f"workTimeTables[{i}]"
+        slots = item.get("timeSlots") if isinstance(item, dict) else None
+        head = {k: v for k, v in item.items() if k != "timeSlots"} if isinstance(
+            item, dict) else item
+        table = reader.read(WorkTimeTableIn, head, "workTimeTables[]", where)
+        if table is None:
+            reader.quarantine(where, reader.unreadable[-1][1], None,
+                              {"roster.staff": m.ANY})
+            continue
+        if slots is None:
+            continue
+        if not isinstance(slots, list):
+            reader.unreadable.append((f"{where}.timeSlots", "expected a list of slots"))
+            reader.quarantine(f"{where}.timeSlots", "expected a list of slots", None,
+                              {"roster.staff": table.staffId})
+            continue
+        for j, raw in enumerate(slots):
+            at = f"{where}.timeSlots[{j}]"
+            slot = reader.read(TimeSlotIn, raw, "workTimeTables[].timeSlots[]", at)
+            if slot is None:
+                day = _day(raw, "date")
+                reader.quarantine(at, reader.unreadable[-1][1],
+                                  None if day is None else frozenset({day}),
+                                  {"roster.staff": table.staffId})
+                continue
+            if slot.type != "WORKING":
+                continue
+            s0, e0 = span(slot.date, slot.startTime, slot.endTime, at)
+            if s0 == e0:
+                continue  # RULES.md §1: an end equal to the start is empty
+            off = None
+            if slot.timeOffStartTime is not None and slot.timeOffEndTime is not None:
+                off = span(slot.date, slot.timeOffStartTime, slot.timeOffEndTime, at)
+                if off[0] == off[1]:
+                    off = None
+            parts.roster.append(m.RosterSlot(table.staffId, slot.date, s0, e0, off))
+
+
+_BREAK_HOLDS = {"staffId": "breaks.staff", "roomId": "breaks.room",
+                "machineId": "breaks.machine"}
+
+
+def _read_breaks(reader: _Reader, span: Callable[[date, time, time, str],
+                                                  tuple[datetime, datetime]]) -> None:
+    parts = reader.parts
+    for i, item in enumerate(reader.rows("breaks") or ()):
+        where = f"breaks[{i}]"
+        br = reader.read(BreakIn, item, "breaks[]", where)
+        if br is None:
+            day = _day(item, "breakDate")
+            reader.quarantine(where, reader.unreadable[-1][1],
+                              None if day is None else frozenset({day}),
+                              _holds(item, _BREAK_HOLDS))
+            continue
+        s0, e0 = span(br.breakDate, br.startTime, br.endTime, where)
+        if not (br.staffId or br.roomId or br.machineId):
+            parts.notices.append(m.Notice(
+                "break_without_resource", "a break names no staff, room or machine; it "
+                "blocks nothing", where))
+        parts.breaks.append(m.Break(br.breakId or where, s0, e0, br.breakDate, br.staffId,
+                                    br.roomId, br.machineId, br.label))
+
+
+# --- the top of a snapshot file, decoded without its history ----------------------------
+
+
+def split_snapshot_json(data: Any) -> tuple[dict[str, Any], object]:
+    """A snapshot file's bytes: the small keys decoded, the appointment history not yet.
+
+    The history comes back split into its rows' raw JSON when it is a plain list (one pass
+    over the bytes), else as the key's raw JSON. Raises ``msgspec.DecodeError`` (and
+    ``UnicodeDecodeError``, ``json.JSONDecodeError``) on what is not valid JSON.
+    """
+    try:
+        top = _TOP_JSON.decode(data)
+    except msgspec.ValidationError:  # an unknown key, or a history that is not a list
+        raws: dict[str, msgspec.Raw] = _TOP_ANY.decode(data)
+        history: object = raws.pop("appointments", _NO_KEY)
+    else:
+        raws = {name: getattr(top, name) for name in _TOP_FIELDS
+                if getattr(top, name) is not msgspec.UNSET}
+        history = getattr(top, "appointments")  # noqa: B009 (a field of a built Struct)
+        if history is msgspec.UNSET:
+            history = _NO_KEY
+    doc = {key: json.loads(bytes(raw)) for key, raw in raws.items()}
+    if history is _NO_KEY:
+        return doc, None  # absent: not loaded
+    if history is None or (isinstance(history, msgspec.Raw)
+                           and bytes(history).strip() == b"null"):
+        doc["appointments"] = None  # null: read as not loaded, with a notice
+        return doc, None
+    doc["appointments"] = []  # present: its rows are read from ``history``
+    return doc, history
+
+
+_NO_KEY = object()
+_TOP_FIELDS = tuple(sorted(KNOWN_TOP - {"appointments"}))
+_TOP_JSON = msgspec.json.Decoder(msgspec.defstruct(
+    "_Top", [*((name, msgspec.Raw | msgspec.UnsetType, msgspec.UNSET) for name in _TOP_FIELDS),
+             ("appointments", list[msgspec.Raw] | None | msgspec.UnsetType, msgspec.UNSET)],
+    forbid_unknown_fields=True, gc=False))
+_TOP_ANY = msgspec.json.Decoder(dict[str, msgspec.Raw])
