@@ -827,10 +827,13 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     add("failing one-schedule check p50 (failing-heavy pool)",
         f"< {TARGETS['fail_p50_us']:g} us", fail,
         fail is not None and fail < TARGETS["fail_p50_us"], large, "us")
-    passing = r_l["check"]["one_schedule"]["pass_p50_us"]
+    # Both from the failing-heavy pool: timed in the same seconds, so a change in the
+    # shared machine's load between two pools' timings does not move the ratio.
+    passing = heavy["pass_p50_us"]
     ratio_fp = round(fail / passing, 2) if fail and passing else None
-    add("failing p50 / passing p50 (one-schedule)", f"<= {TARGETS['fail_over_pass']:g}x",
-        ratio_fp, ratio_fp is not None and ratio_fp <= TARGETS["fail_over_pass"], large, "x")
+    add("failing p50 / passing p50 (failing-heavy pool)",
+        f"<= {TARGETS['fail_over_pass']:g}x", ratio_fp,
+        ratio_fp is not None and ratio_fp <= TARGETS["fail_over_pass"], large, "x")
     room = heavy["kind_p50_us"].get("EXCEEDED_ROOM_CAPACITY")
     add("room-capacity refusal p50", f"< {TARGETS['room_p50_us']:g} us", room,
         room is not None and room < TARGETS["room_p50_us"], large, "us")
