@@ -63,15 +63,17 @@ __all__ = [
 
 
 def check(snapshot: Snapshot | str | Path, request: Any, *, now: datetime,
-          online: bool = False, ruleset: str | Path | Ruleset = "phorest",
+          online: bool = False, ruleset: str | Path | Ruleset | None = None,
           kind: str | None = None, platform: str = "phorest") -> Report:
     """Every reason the platform would refuse ``request``, checked against ``snapshot``.
 
     ``snapshot`` is a loaded :class:`Snapshot` or the path of a snapshot file (loaded for
     this one check: load it once with ``load_snapshot`` to check many requests).
-    ``request`` is a createBooking or updateAppointment body, or ``{"kind", "body"}``.
+    ``request`` is a createBooking or updateAppointment body, or ``{"kind", "body"}``
+    (PNE: a ``POST /appointments`` or ``POST /orders`` body).
     ``now`` is the instant the check runs at: an aware ``datetime``, never read from the
-    clock; anything else is an :class:`InputError`.
+    clock; anything else is an :class:`InputError`. ``ruleset``: the platform's default
+    (``phorest``, ``pne``) when not given.
     """
     from .platforms import get
 
@@ -82,9 +84,13 @@ def check(snapshot: Snapshot | str | Path, request: Any, *, now: datetime,
     elif not isinstance(snapshot, Snapshot):
         raise InputError("check", "snapshot", "a Snapshot (from load_snapshot) or the path "
                          "of a snapshot file", type(snapshot).__name__)
-    found: Report = plat.check(snapshot, request, now=now, online=online, ruleset=ruleset,
-                               kind=kind)
+    found: Report = plat.check(snapshot, request, now=now, online=online,
+                               ruleset=ruleset or _default_ruleset(plat), kind=kind)
     return found
+
+
+def _default_ruleset(module: Any) -> str:
+    return str(getattr(module, "DEFAULT_RULESET", "phorest"))
 
 
 def _require_aware(value: object, source: str, name: str = "now") -> None:
@@ -111,24 +117,35 @@ def load_ruleset(name_or_path: str | Path, *, platform: str = "phorest") -> Rule
 def find_slots(snapshot: Snapshot, service_ids: Sequence[str], *, start: datetime,
                end: datetime, staff_id: str | None = None, client_id: str | None = None,
                online: bool = False, step_minutes: int | None = None, now: datetime,
-               ruleset: str | Path | Ruleset = "phorest",
+               ruleset: str | Path | Ruleset | None = None,
                max_slots_per_day: int | None = None, platform: str = "phorest") -> Slots:
     """Every start on the grid in ``[start, end)`` that ``check`` would pass, per staff.
 
     Sound and complete against ``check``: the same rules decide every slot. The answer is
     a list of ``Slot`` that also says what it could not decide (``.undecided``: days the
     snapshot does not hold, searched around rather than refused) and, when nothing
-    passes, why at every time (``.blockers``).
+    passes, why at every time (``.blockers``). On PNE, only the starts a ``StartDate``
+    can say (``platforms.pne.slots.bookable``); VISH has no slot search.
     """
     _require_aware(now, "slots")
     from ._slots import find_slots as _find
     from .core.ruleset import resolve_ruleset
-    from .platforms import table
+    from .platforms import get, table
 
-    return _find(snapshot, service_ids, start=start, end=end, staff_id=staff_id,
-                 client_id=client_id, online=online, step_minutes=step_minutes, now=now,
-                 ruleset=resolve_ruleset(ruleset, table(platform)),
-                 max_slots_per_day=max_slots_per_day)
+    plat = get(platform)
+    refuse = getattr(plat, "refuse_slots", None)
+    if refuse is not None:
+        refuse()
+    found = _find(snapshot, service_ids, start=start, end=end, staff_id=staff_id,
+                  client_id=client_id, online=online, step_minutes=step_minutes, now=now,
+                  ruleset=resolve_ruleset(ruleset or _default_ruleset(plat),
+                                          table(platform)),
+                  max_slots_per_day=max_slots_per_day)
+    keep = getattr(plat, "bookable", None)
+    if keep is None:
+        return found
+    return type(found)([s for s in found if keep(snapshot, s)], undecided=found.undecided,
+                       blockers=found.blockers, searched=found.searched)
 
 
 def explain(error: str | bytes | Mapping[str, Any] | None, request: Any,

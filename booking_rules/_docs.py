@@ -39,12 +39,16 @@ def render_rule(rule: Rule, table: CodeTable) -> str:
     return f"# {code}\n\n{rule.summary}\n\n{grid}\n\n{rest}\n"
 
 
-def render_index(table: CodeTable) -> str:
+_EXAMPLES_NOTE = ("The examples on each page are checked against the example salon "
+                  "(`docs/examples/queen_st_toronto.json`) at now = 2026-11-01T12:00:00Z by "
+                  "the test suite.")
+
+
+def render_index(table: CodeTable, note: str | None = None) -> str:
+    """The index page; ``note`` says where the pages' examples run (a platform's own)."""
     lines = ["# Rule reference", "",
-             "Every rule the engine runs, generated from the rule docstrings. The examples "
-             "on each page are checked against the example salon "
-             "(`docs/examples/queen_st_toronto.json`) at now = 2026-11-01T12:00:00Z by the "
-             "test suite.", "",
+             "Every rule the engine runs, generated from the rule docstrings. "
+             + (note or _EXAMPLES_NOTE), "",
              "| code | kind | severity | what it catches |", "|---|---|---|---|"]
     for code, r in table.by_code().items():
         kind = table.display if table.is_api(r) else ("notice" if r.notice else "engine")
@@ -52,16 +56,16 @@ def render_index(table: CodeTable) -> str:
     return "\n".join(lines) + "\n"
 
 
-def expected_files(table: CodeTable) -> dict[str, str]:
+def expected_files(table: CodeTable, note: str | None = None) -> dict[str, str]:
     files = {f"{code}.md": HEADER + render_rule(r, table)
              for code, r in table.by_code().items()}
-    files["README.md"] = HEADER + render_index(table)
+    files["README.md"] = HEADER + render_index(table, note)
     return files
 
 
-def write_docs(directory: Path, table: CodeTable) -> list[Path]:
+def write_docs(directory: Path, table: CodeTable, note: str | None = None) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
-    files = expected_files(table)
+    files = expected_files(table, note)
     for old in directory.glob("*.md"):
         if old.name not in files:
             old.unlink()
@@ -73,9 +77,9 @@ def write_docs(directory: Path, table: CodeTable) -> list[Path]:
     return written
 
 
-def stale_docs(directory: Path, table: CodeTable) -> list[str]:
+def stale_docs(directory: Path, table: CodeTable, note: str | None = None) -> list[str]:
     """Names of pages that are missing, differ from the docstrings, or have no rule."""
-    files = expected_files(table)
+    files = expected_files(table, note)
     stale = [n for n, text in files.items()
              if not (directory / n).exists()
              or (directory / n).read_text(encoding="utf-8") != text]

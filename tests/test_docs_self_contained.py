@@ -25,7 +25,7 @@ ALLOWED = (
 
 # The development folder beside the repository, and the files that live only there.
 OUTSIDE = re.compile(r"\.\./shared|shared/cases|shared/design|shared/reference|/work/"
-                     r"|FORMAT\.md|phorest_api\.md|seeds/")
+                     r"|\bFORMAT\.md|phorest_api\.md|pne_api\.md|seeds/")
 # A relative path climbing out of its folder: `../x`, but not the `GET .../x` of an API path.
 CLIMB = re.compile(r"(?<![.\w/])(\.\./[^\s`'\")\]<>]*)")
 # A Markdown link or an HTML href, with its target.

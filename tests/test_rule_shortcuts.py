@@ -33,11 +33,10 @@ from booking_rules.core import engine as e
 from booking_rules.core.context import Context
 from booking_rules.core.rule import CONDITIONS, NEEDS, Rule, examples
 from booking_rules.platforms.phorest import TABLE, parse_request
-from booking_rules.rules import REGISTRY
 
 from .conftest import NOW, example_setup
 
-RULES = list(REGISTRY.values())
+RULES = list(TABLE.rules.values())  # their examples run against the Phorest salon
 TIMELESS = [r for r in RULES if r.timeless]
 SILENT = [r for r in RULES if r.silent_unless]
 SHIFTS = [timedelta(minutes=15), timedelta(hours=-3), timedelta(days=1),

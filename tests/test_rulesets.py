@@ -15,8 +15,9 @@ from .conftest import booking, codes, run, sched
 PHOREST_CODES = list(TABLE.api_codes)
 
 
-def test_the_three_bundled_rulesets_load() -> None:
-    assert bundled_rulesets() == ["phorest", "phorest-online", "strict"]
+def test_the_bundled_rulesets_load() -> None:
+    assert bundled_rulesets() == ["phorest", "phorest-online", "pne", "strict"]
+    assert br.load_ruleset("pne", platform="pne").platform == "pne"
     phorest = br.load_ruleset("phorest")
     assert {TABLE.code_of(r) for r in phorest.rules} == set(br.registry())
     assert sorted(TABLE.codes[n] for n in phorest.priority) == sorted(PHOREST_CODES)
@@ -48,7 +49,7 @@ def test_bad_rulesets_are_clear_errors(tmp_path: Path, text: str, message: str) 
 
 
 def test_unknown_ruleset_name() -> None:
-    with pytest.raises(br.RulesetError, match="bundled: phorest, phorest-online, strict"):
+    with pytest.raises(br.RulesetError, match="bundled: phorest, phorest-online, pne, strict"):
         br.load_ruleset("phorset")
 
 
@@ -122,4 +123,4 @@ def test_an_extends_not_found_suggests_the_bundled_names(
     with pytest.raises(br.RulesetError) as info:
         br.load_ruleset(path)
     message = str(info.value)
-    assert "phorest, phorest-online, strict" in message
+    assert "phorest, phorest-online, pne, strict" in message

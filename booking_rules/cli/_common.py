@@ -208,21 +208,49 @@ def read_json(path: str) -> Any:
                          f"valid JSON ({exc.msg})") from None
 
 
-def load_snapshot_arg(path: str, doc: Any = None, branch: str | None = None) -> Any:
+def load_snapshot_arg(path: str, doc: Any = None, branch: str | None = None,
+                      platform: str = "phorest") -> Any:
     """``--snapshot``: a file (memory-mapped by the loader) or ``-`` (``doc``: standard
-    input read already); ``branch`` (``--branch``): the branch of a page of several."""
+    input read already), read by ``platform``; ``branch`` (``--branch``): the branch of a
+    page of several (Phorest)."""
     from .. import load_snapshot
     from .._errors import InputError
+    from ..platforms import get
     from ..platforms.phorest import read_document
 
     if path != STDIN:
-        return load_snapshot(path, branch=branch)
+        return load_snapshot(path, branch=branch) if platform == "phorest" else get(
+            platform).load_snapshot(path)
     if doc is None:
         doc = read_json(path)
     if not isinstance(doc, dict):
         raise InputError(STDIN_NAME, "", "a snapshot document (a JSON object)",
                          type(doc).__name__)
+    if platform != "phorest":
+        return get(platform).read_document(doc, STDIN_NAME)
     return read_document(doc, STDIN_NAME, branch=branch)
+
+
+def add_platform(p: argparse.ArgumentParser) -> None:
+    """``--platform``: the booking API, inferred from the snapshot when not given."""
+    from ..platforms import NAMES
+
+    p.add_argument("--platform", choices=list(NAMES),
+                   help="the booking API (default: inferred from the snapshot: one with a "
+                   "top-level Company is PNE's, else Phorest's); vish: PNE's read-mostly "
+                   "subset, which refuses every appointment write")
+
+
+def snapshot_and_platform(args: argparse.Namespace) -> tuple[Any, str, Any]:
+    """``--snapshot`` read by ``--platform`` (or the platform the snapshot is for):
+    (snapshot, platform, the document when read from standard input)."""
+    from ..platforms import infer
+
+    doc = read_json(STDIN) if args.snapshot == STDIN else None
+    platform = getattr(args, "platform", None) or infer(
+        doc if doc is not None else args.snapshot)
+    return (load_snapshot_arg(args.snapshot, doc, getattr(args, "branch", None), platform),
+            platform, doc)
 
 
 def one_stdin(args: argparse.Namespace, *flags: str) -> None:
@@ -268,8 +296,12 @@ def parse_now(text: str | None) -> Instant:
     return parse_instant_flag("--now", text)
 
 
-def ruleset_arg(args: argparse.Namespace) -> str:
-    return str(args.ruleset or ("phorest-online" if args.online else "phorest"))
+def ruleset_arg(args: argparse.Namespace, platform: str = "phorest") -> str:
+    if args.ruleset:
+        return str(args.ruleset)
+    if platform != "phorest":
+        return "pne"  # PNE and VISH read PNE's rulesets
+    return "phorest-online" if args.online else "phorest"
 
 
 # --- help ----------------------------------------------------------------------------------------

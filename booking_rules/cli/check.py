@@ -7,13 +7,14 @@ from typing import Any
 
 from ._common import (
     VERDICT_EXIT,
+    add_platform,
     command,
     emit,
-    load_snapshot_arg,
     one_stdin,
     parse_now,
     read_json,
     ruleset_arg,
+    snapshot_and_platform,
     source_name,
 )
 
@@ -26,7 +27,9 @@ file from standard input."""
 EXAMPLES = """\
   booking-rules check --snapshot docs/examples/queen_st_toronto.json \\
       --request docs/examples/requests/mary_two_services.json --now 2026-11-01T12:00:00Z
-  cat request.json | booking-rules check --snapshot branch.json --request - --format json"""
+  cat request.json | booking-rules check --snapshot branch.json --request - --format json
+  booking-rules check --snapshot docs/examples/pne_location.json \\
+      --request docs/examples/pne/order_recipe.json --now 2025-09-01T12:00:00Z   # PNE"""
 
 EXITS = """\
   0    PASS: nothing the API would refuse
@@ -50,26 +53,29 @@ def add_arguments(subparsers: Any) -> None:
                    help="an online booking (default ruleset becomes phorest-online)")
     p.add_argument("--ruleset", metavar="NAME|PATH",
                    help="a bundled ruleset name or a TOML path (default: phorest)")
-    p.add_argument("--kind", choices=[
-        "createBooking", "updateAppointment", "createClient", "updateClient",
-        "updateClientCourse", "createPurchase", "createVoucher", "createCsvExportJob",
-        "readCsvExportJob"], help="the request kind, when the body alone does not say")
+    from ..platforms.phorest.requests import KINDS as PHOREST_KINDS
+    from ..platforms.pne.requests import KINDS as PNE_KINDS
+
+    p.add_argument("--kind", choices=[*PHOREST_KINDS, *PNE_KINDS],
+                   help="the request kind, when the body alone does not say (PNE: "
+                   "appointment or order)")
+    add_platform(p)
     p.add_argument("--format", choices=["text", "json"], default="text",
                    help="text (default) or json (docs/schemas/check.schema.json)")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..platforms.phorest import check
+    from ..platforms import get
 
     one_stdin(args, "--snapshot", "--request")
     now = parse_now(args.now)
-    snapshot = load_snapshot_arg(args.snapshot, branch=args.branch)
+    snapshot, platform, _ = snapshot_and_platform(args)
     now.warn_if_naive(snapshot.zone)
     request = read_json(args.request)
-    report = check(snapshot, request, now=now.at, online=args.online,
-                   ruleset=ruleset_arg(args), source=source_name(args.request),
-                   kind=args.kind)
+    report = get(platform).check(snapshot, request, now=now.at, online=args.online,
+                                 ruleset=ruleset_arg(args, platform),
+                                 source=source_name(args.request), kind=args.kind)
     if args.format == "json":
         emit(report.to_json() + "\n", styled=False)
     else:

@@ -10,14 +10,15 @@ from ._common import (
     EXIT_OK,
     STDIN,
     UsageError,
+    add_platform,
     command,
     emit,
-    load_snapshot_arg,
     one_stdin,
     parse_now,
     read_bytes,
     read_json,
     ruleset_arg,
+    snapshot_and_platform,
     source_name,
 )
 
@@ -86,13 +87,14 @@ def add_arguments(subparsers: Any) -> None:
                    "path")
     p.add_argument("--format", choices=["text", "json"], default="text",
                    help="text (default) or json (docs/schemas/explain.schema.json)")
+    add_platform(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from .. import explain, explain_corpus
 
-    ruleset = ruleset_arg(args)
+    ruleset = ruleset_arg(args, getattr(args, "platform", None) or "phorest")
     if args.corpus:
         if args.save:
             raise UsageError("--save", "a single case (--snapshot, --request, --error), not "
@@ -113,18 +115,17 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("explain", "--" + ", --".join(missing) + " (or --corpus DIR)")
     one_stdin(args, "--snapshot", "--request", "--error")
     now = parse_now(args.now)
-    doc = None
-    if args.snapshot == STDIN:
-        doc = read_json(STDIN)  # kept: --save trims it
-        snapshot = load_snapshot_arg(STDIN, doc, branch=args.branch)
-    else:
-        snapshot = load_snapshot_arg(args.snapshot, branch=args.branch)
+    # The document read from standard input is kept: --save trims it.
+    snapshot, platform, doc = snapshot_and_platform(args)
+    ruleset = ruleset_arg(args, platform)
     now.warn_if_naive(snapshot.zone)
     request = read_json(args.request)
     error = read_bytes(args.error)
     result = explain(error, request, snapshot, status=args.status, now=now.at,
                      online=args.online, ruleset=ruleset,
-                     request_source=source_name(args.request))
+                     request_source=source_name(args.request), platform=platform)
+    if args.save and platform != "phorest":
+        raise UsageError("--save", "a Phorest case (the corpus is Phorest's)")
     if args.save:
         from ._save import save_entry
 

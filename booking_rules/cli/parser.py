@@ -24,8 +24,9 @@ COMMANDS: tuple[str, ...] = (
 )
 
 DESCRIPTION = """\
-Check a booking before it is sent to the Phorest API, explain the API's refusal, and find
-the times that would pass, from a snapshot of one branch's data."""
+Check a booking before it is sent to the Phorest API (or an appointment or an order to
+PatientNow Essentials: --platform pne), explain the API's refusal, and find the times that
+would pass, from a snapshot of one branch's data."""
 
 EPILOG = """\
 `booking-rules COMMAND --help` describes each command, with examples and its exit codes.

@@ -7,7 +7,7 @@ import difflib
 from pathlib import Path
 from typing import Any
 
-from ._common import EXIT_FAIL, EXIT_OK, UsageError, command, emit
+from ._common import EXIT_FAIL, EXIT_OK, UsageError, add_platform, command, emit
 
 DESCRIPTION = """\
 List every rule (code, whether the API itself answers it, default severity, summary), or
@@ -30,6 +30,7 @@ def add_arguments(subparsers: Any) -> None:
     p.add_argument("code", nargs="?", metavar="CODE", help="one rule code (or neutral name)")
     p.add_argument("--write-docs", metavar="DIR", help="write the docs/rules pages to DIR")
     p.add_argument("--check-docs", metavar="DIR", help="exit 1 when DIR's pages are stale")
+    add_platform(p)
     p.set_defaults(func=run)
 
 
@@ -37,15 +38,18 @@ def run(args: argparse.Namespace) -> int:
     import sys
 
     from .._docs import render_rule, stale_docs, write_docs
-    from ..platforms.phorest import TABLE
+    from ..platforms import get
 
+    plat = get(args.platform or "phorest")
+    TABLE = plat.TABLE  # the platform's code table
+    note = getattr(plat, "DOCS_NOTE", None)  # where the platform's page examples run
     registry = TABLE.by_code()
     if args.write_docs:
-        written = write_docs(Path(args.write_docs), TABLE)
+        written = write_docs(Path(args.write_docs), TABLE, note)
         emit(f"wrote {len(written)} pages to {args.write_docs}\n")
         return EXIT_OK
     if args.check_docs:
-        stale = stale_docs(Path(args.check_docs), TABLE)
+        stale = stale_docs(Path(args.check_docs), TABLE, note)
         if stale:
             print(f"booking-rules: stale rule pages in {args.check_docs}: {', '.join(stale)}; "
                   f"run `booking-rules rules --write-docs {args.check_docs}`", file=sys.stderr)
@@ -63,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     width = max(len(c) for c in registry)
     lines = []
     for code, rule in registry.items():
-        kind = "phorest" if TABLE.is_api(rule) else ("notice " if rule.notice else "engine ")
+        kind = TABLE.platform if TABLE.is_api(rule) else ("notice " if rule.notice else "engine ")
         lines.append(f"{code:<{width}}  {kind}  {rule.severity:<7}  {rule.summary}")
     # One line per rule, never wrapped: it is read with grep and cut.
     emit("\n".join(lines) + "\n", styled=False)

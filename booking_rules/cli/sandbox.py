@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ._common import command
+from ._common import add_platform, command
 
 DESCRIPTION = """\
 Serve a local, stateful Phorest API on a loopback address, its branches seeded from a
@@ -35,6 +35,9 @@ def add_arguments(subparsers: Any) -> None:
                    help="fix the sandbox clock at this instant (default: the real clock)")
     p.add_argument("--config", metavar="FILE",
                    help="a TOML file of sandbox settings (docs/sandbox.md)")
+    p.add_argument("--apikey", help="PNE: the gateway key the sandbox expects (default "
+                   "printed at start)")
+    add_platform(p)
     p.set_defaults(func=run)
 
 

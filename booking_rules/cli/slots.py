@@ -13,12 +13,13 @@ from ._common import (
     EXIT_OK,
     EXIT_UNKNOWN,
     UsageError,
+    add_platform,
     command,
     emit,
-    load_snapshot_arg,
     parse_instant_flag,
     parse_now,
     ruleset_arg,
+    snapshot_and_platform,
 )
 
 DESCRIPTION = """\
@@ -71,9 +72,11 @@ def add_arguments(subparsers: Any) -> None:
                    help="online booking (default ruleset becomes phorest-online)")
     p.add_argument("--ruleset", metavar="NAME|PATH", help="a bundled ruleset name or a TOML "
                    "path")
-    p.add_argument("--format", choices=["text", "json", "phorest"], default="text",
-                   help="text (default), json (docs/schemas/slots.schema.json), or phorest "
-                   "(the shape of Phorest's availability response)")
+    p.add_argument("--format", choices=["text", "json", "phorest", "pne"], default="text",
+                   help="text (default), json (docs/schemas/slots.schema.json), phorest "
+                   "(the shape of Phorest's availability response), or pne (the shape of "
+                   "PNE's ShowAvailable)")
+    add_platform(p)
     p.set_defaults(func=run)
 
 
@@ -84,18 +87,23 @@ def run(args: argparse.Namespace) -> int:
     now = parse_now(args.now)
     start = parse_instant_flag("--from", args.from_, "2026-12-01T14:00:00Z")
     end = parse_instant_flag("--to", args.to, "2026-12-01T17:00:00Z")
-    snapshot = load_snapshot_arg(args.snapshot, branch=args.branch)
+    snapshot, platform, _ = snapshot_and_platform(args)
     for flag in (now, start, end):
         flag.warn_if_naive(snapshot.zone)
-    ruleset = ruleset_arg(args)
+    ruleset = ruleset_arg(args, platform)
     try:
         slots = find_slots(snapshot, args.service, start=start.at, end=end.at,
                            staff_id=args.staff, client_id=args.client, online=args.online,
                            step_minutes=args.step, now=now.at, ruleset=ruleset,
-                           max_slots_per_day=args.max_per_day)
+                           max_slots_per_day=args.max_per_day, platform=platform)
     except InputError as exc:
         raise _as_flag(exc) from None
-    if args.format == "json":
+    if args.format == "pne":
+        from ..platforms.pne import slots_to_pne
+
+        emit(json.dumps(slots_to_pne(slots, snapshot), indent=2) + "\n", styled=False)
+        _undecided_to_stderr(slots)
+    elif args.format == "json":
         doc = slots_document(slots, snapshot, now=now.at, ruleset=ruleset, start=start.at,
                              end=end.at, services=args.service)
         emit(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", styled=False)

@@ -27,14 +27,23 @@ def resolve(schedule: m.Schedule, snapshot: Snapshot, request: m.Request) -> Ite
                 if request.kind == "update" else None)
     start = schedule.start
     duration = service.duration_for(staff) if service else None
+    stated = schedule.minutes
+    if stated is not None and stated[0] <= 0:
+        stated = None  # not a block: the service's minutes are used (a rule reports it)
     if schedule.end is not None:
         end: datetime | None = schedule.end
+    elif stated is not None:
+        end = start + _minutes(stated[0])
     elif duration is not None:
         end = start + _minutes(duration)
     else:
         end = None
     finish = None
-    if service is not None and end is not None:
+    if stated is not None and end is not None:
+        if stated[2] > 0:
+            fs = end + _minutes(stated[1])
+            finish = (fs, fs + _minutes(stated[2]))
+    elif service is not None and end is not None:
         length = service.finish_for(staff)
         if length > 0:
             fs = end + _minutes(service.gap_time)
@@ -144,20 +153,22 @@ class Checker:
             for notice in snap.notices:
                 rule = notice_rule(notice.rule)
                 if rule is not None:
-                    yield rule, Finding(notice.message, notice.evidence), None, notice.location
+                    yield rule, Finding(notice.message, notice.evidence, notice.fix), None, \
+                        notice.location
         if timeless is not True:
             for notice in req.notices:
                 rule = notice_rule(notice.rule)
                 if rule is not None:
-                    yield rule, Finding(notice.message, notice.evidence), None, notice.location
+                    yield rule, Finding(notice.message, notice.evidence, notice.fix), None, \
+                        notice.location
             for it in items:
                 if not it.schedule.notices:
                     continue
                 for notice in it.schedule.notices:
                     rule = notice_rule(notice.rule)
                     if rule is not None:
-                        yield (rule, Finding(notice.message, notice.evidence), it,
-                               notice.location)
+                        yield (rule, Finding(notice.message, notice.evidence, notice.fix),
+                               it, notice.location)
 
         if req.subject != "booking":
             # A request of another subject: each of its rules reads the whole request.

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from decimal import Decimal
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -242,6 +243,7 @@ class Notice:
     message: str
     location: str
     evidence: Mapping[str, Any] = field(default_factory=dict)
+    fix: str = ""  # what to send instead, when the reader knows (e.g. the right shape)
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,6 +268,10 @@ class Schedule:
     # The offer link names a service group, which may be no special offer (RULES.md §4):
     # unresolved, it makes the offer rules UNKNOWN but is no unknown id.
     offer_group: bool = False
+    # The main block, processing gap and finish block in minutes as the request states
+    # them (PNE's Init, Delay, Complete); None: the service's. A main block that is not
+    # positive is not used (the service's is), and a rule reports it.
+    minutes: tuple[int, int, int] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,3 +294,74 @@ class Request:
     raw: Mapping[str, Any] = field(default_factory=dict)
     subject: Subject = "booking"
     payload: Any = None  # the canonical body of a request that is not a booking
+
+
+# --- orders: a sale of items with its payments (``Request.subject`` "order") -------------
+
+
+@dataclass(frozen=True, slots=True)
+class Amount:
+    """A number of a request as read: where it is, what was sent, its exact value.
+
+    ``value`` is None when what was sent is not a usable number (``problem`` says why:
+    not a number, not whole cents, ...); money is never a float inside."""
+
+    path: str
+    sent: Any
+    value: Decimal | None
+    problem: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """A value of a request taken from a published list: what was sent, its meaning
+    (None when it is not in the list), and the list (sent value -> meaning)."""
+
+    path: str
+    sent: Any
+    value: str | None
+    allowed: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """An id a request names, and where."""
+
+    path: str
+    id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class OrderLine:
+    index: int
+    path: str
+    item: Ref
+    kind: Choice  # "retail", "service", "package", "other", "gift"
+    quantity: Amount
+    unit_price: Amount
+    extended: Amount
+    branch: Ref
+    client: Ref
+    staff: Ref
+
+
+@dataclass(frozen=True, slots=True)
+class OrderPayment:
+    index: int
+    path: str
+    method: Choice  # "cash", "check", "gift", "card", ...
+    amount: Amount
+    branch: Ref
+
+
+@dataclass(frozen=True, slots=True)
+class Order:
+    """A sale in canonical form: the ``payload`` of a request of subject "order"."""
+
+    branch: Ref
+    client: Ref
+    staff: Ref
+    subtotal: Amount
+    total: Amount
+    lines: tuple[OrderLine, ...]
+    payments: tuple[OrderPayment, ...]

@@ -54,6 +54,9 @@ class Product:
     id: str
     name: str
     archived: bool = False
+    # The branch's own catalogue price, when the platform gives one per branch (PNE's
+    # ProductDetails); None when it gives none for this branch.
+    price: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)

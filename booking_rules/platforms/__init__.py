@@ -9,6 +9,8 @@ Each platform package exposes ``TABLE`` (its :class:`~booking_rules.core.codes.C
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from importlib import import_module
 from types import ModuleType
 from typing import TYPE_CHECKING
@@ -20,7 +22,9 @@ if TYPE_CHECKING:
     from ..explain import ExplainPlatform
 
 # name -> module; the only list of platforms.
-_PLATFORMS = {"phorest": f"{__name__}.phorest"}
+# "vish" is PNE in the mode that refuses every appointment write (its read-mostly subset).
+_PLATFORMS = {"phorest": f"{__name__}.phorest", "pne": f"{__name__}.pne",
+              "vish": f"{__name__}.pne.vish"}
 NAMES = tuple(_PLATFORMS)
 
 
@@ -30,6 +34,24 @@ def get(name: str) -> ModuleType:
     if module is None:
         raise InputError("--platform", "", f"one of {', '.join(NAMES)}", name)
     return import_module(module)
+
+
+def infer(source: object) -> str:
+    """The platform a snapshot is for: a document (or a file whose first keys show it)
+    with a top-level ``Company`` is PNE's; anything else is Phorest's. A file is not read
+    whole: its first 256 KB are searched for the first top-level key of either."""
+    if isinstance(source, Mapping):
+        return "pne" if "Company" in source and "branch" not in source else "phorest"
+    try:
+        with open(str(source), "rb") as f:
+            head = f.read(262_144).decode("utf-8", "replace")
+    except (OSError, TypeError):
+        return "phorest"  # the platform's own reading gives the precise error
+    found = _FIRST_KEY.search(head)
+    return "pne" if found is not None and found.group(1) == "Company" else "phorest"
+
+
+_FIRST_KEY = re.compile(r'"(Company|branch)"\s*:')
 
 
 def table(name: str) -> CodeTable:

@@ -17,7 +17,8 @@ from ..core.rule import Rule
 
 # The rules behind Phorest's nineteen codes first (RULES.md §3), then the engine's own
 # (RULES.md §5), then the time warnings (§1) and the notices raised while reading input,
-# then the rules of the writes that are not bookings.
+# then the rules of the writes that are not bookings, then the rules a platform runs
+# that Phorest does not (PNE's appointment body and orders).
 _MODULES = (
     # Behind the Phorest codes
     "staff_unqualified",
@@ -98,6 +99,26 @@ _MODULES = (
     "export_job_filter_invalid",
     "export_job_id_sent",
     "export_link_expired",
+    # Appointment bodies that pass minutes and wall times (PNE's POST /appointments)
+    "client_shape_in_booking",
+    "start_time_invalid",
+    "start_time_format",
+    "block_minutes_invalid",
+    "block_minutes_differ",
+    "branch_mismatch",
+    "write_outside_subset",
+    # Orders (subject "order": a sale of items with its payments)
+    "order_number_invalid",
+    "order_negative_quantity",
+    "order_line_total_mismatch",
+    "order_subtotal_mismatch",
+    "order_total_below_subtotal",
+    "order_payments_short",
+    "order_unknown_item_kind",
+    "order_unknown_payment_method",
+    "order_price_differs",
+    "order_unknown_id",
+    "order_unknown_client",
 )
 
 

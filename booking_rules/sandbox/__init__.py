@@ -22,6 +22,13 @@ from ._config import (
     load_config,
 )
 from ._harness import LocalSandbox
+from ._pne import (
+    DEFAULT_PNE_CREDENTIALS,
+    LocalPneSandbox,
+    PneCredentials,
+    PneState,
+    create_pne_app,
+)
 from ._serve import run_cli, running, serve
 from ._store import SandboxState
 from ._transport import SyncASGITransport, async_transport, transport
@@ -29,10 +36,14 @@ from ._transport import SyncASGITransport, async_transport, transport
 __all__ = [
     "API_ROOT",
     "DEFAULT_CREDENTIALS",
+    "DEFAULT_PNE_CREDENTIALS",
     "Credentials",
     "DroppedConnection",
     "Faults",
+    "LocalPneSandbox",
     "LocalSandbox",
+    "PneCredentials",
+    "PneState",
     "RateLimit",
     "SandboxClock",
     "SandboxConfig",
@@ -40,6 +51,7 @@ __all__ = [
     "SyncASGITransport",
     "async_transport",
     "create_app",
+    "create_pne_app",
     "load_config",
     "real_clock",
     "run_cli",

@@ -127,6 +127,17 @@ def run_cli(args: argparse.Namespace | Mapping[str, Any] | None = None, /, **kwa
     opts: dict[str, Any] = dict(vars(args) if isinstance(args, argparse.Namespace)
                                 else (args or {}))
     opts.update(kwargs)
+    # PNE and VISH are served by their own app (sandbox/_pne.py): --platform, or a PNE
+    # snapshot (a top-level Company).
+    from ..platforms import infer
+
+    platform = opts.get("platform") or (infer(opts["snapshot"]) if opts.get("snapshot")
+                                        else "phorest")
+    if platform in ("pne", "vish"):
+        from ._pne import run_pne_cli
+
+        return run_pne_cli(opts, vish=platform == "vish", serve=serve, loopback=_loopback,
+                           default_port=DEFAULT_PORT)
     try:
         state, app, host, port, credentials, clock_note = _prepare(opts)
         business = state.business_id

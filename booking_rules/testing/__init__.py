@@ -43,6 +43,8 @@ Layout (each module small enough to read at once; all private but this one):
 * ``_violations``: how each rule is provoked, one module per rule named after the rule's
   neutral name (``_violations/staff_double_booked.py``), and the registry ``PROVOKE`` keyed
   by that name; ``violations(code)`` finds the rule through Phorest's code table.
+* ``pne``: PatientNow Essentials locations, appointments and orders
+  (:func:`pne_locations`, :func:`pne_appointments`, :func:`pne_orders`, :func:`now_for_pne`).
 * ``_view`` (what the strategies read from a snapshot document, :func:`now_for`),
   ``_clock`` (wall-clock arithmetic), ``_draws`` (small shared draws), and ``_adapter``
   (everything taken from the rest of booking_rules, in one place).
@@ -57,13 +59,18 @@ from ._requests import requests
 from ._salon import DEFAULT_ZONES, WALK_IN, snapshots
 from ._scenarios import Scenario, any_scenario, violations
 from ._view import now_for
+from .pne import now_for_pne, pne_appointments, pne_locations, pne_orders
 
 __all__ = [
     "DEFAULT_ZONES",
     "WALK_IN",
     "Scenario",
     "now_for",
+    "now_for_pne",
     "passing_requests",
+    "pne_appointments",
+    "pne_locations",
+    "pne_orders",
     "requests",
     "snapshots",
     "violations",

@@ -69,7 +69,9 @@ def test_importing_booking_rules_does_not_import_hypothesis() -> None:
 
 def test_public_names() -> None:
     assert set(brt.__all__) == {"DEFAULT_ZONES", "Scenario", "WALK_IN", "now_for",
-                                "passing_requests", "requests", "snapshots", "violations"}
+                                "passing_requests", "requests", "snapshots", "violations",
+                                "now_for_pne", "pne_appointments", "pne_locations",
+                                "pne_orders"}
 
 
 @settings(max_examples=scaled(0.2))

@@ -57,7 +57,9 @@ def test_every_kind_has_its_examples_and_the_cli_offers_it() -> None:
     assert set(EXAMPLES) | {"createBooking", "updateAppointment"} == set(KINDS)
     check = build_parser()._subparsers._group_actions[0].choices["check"]  # type: ignore[union-attr]
     kind = next(a for a in check._actions if a.dest == "kind")
-    assert list(kind.choices or ()) == list(KINDS)
+    from booking_rules.platforms.pne.requests import KINDS as PNE_KINDS
+
+    assert list(kind.choices or ()) == [*KINDS, *PNE_KINDS]
 
 
 @pytest.mark.parametrize("kind", list(EXAMPLES))

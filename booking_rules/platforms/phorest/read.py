@@ -83,9 +83,9 @@ def _offer_link(ss: ServiceScheduleIn) -> tuple[str | None, bool]:
     return None, False
 
 
-def read_create_booking(
-    body: object, source: str, zone: Any, path: str = "body"
-) -> m.Request:
+def read_create_booking(body: object, source: str, path: str = "body") -> m.Request:
+    """A createBooking body made canonical. Its times are instants (``Z`` or an offset, or
+    none: read as UTC, as Phorest documents), so no zone is needed to read them."""
     audit = Audit(_FATE)
     b = validate(CreateBookingIn, audit.row(CreateBookingIn, body, "createBooking", ""),
                  source, path)

@@ -55,7 +55,7 @@ def parse_request(request: object, snapshot: Snapshot, source: str = "<request>"
     if isinstance(kind, str) and kind in WRITE_KINDS:
         req = read_write(kind, body, path_ids, snapshot.branch, source, path)
     elif kind == "createBooking":
-        req = read_create_booking(body, source, snapshot.zone, path)
+        req = read_create_booking(body, source, path)
     elif kind == "updateAppointment":
         existing = snapshot.appointments.get(str(body.get("appointmentId", "")))
         req = read_update_appointment(body, source, snapshot.zone,
