@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import Field, dataclass, field
 from datetime import datetime, time, timedelta
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from .._time import format_local, format_utc
 
@@ -34,6 +34,10 @@ class Violation:
 
     __slots__ = ("_evidence", "_message", "_source", "api", "code", "fix", "location", "rule",
                  "schedule", "severity")
+    # Read by ``dataclasses`` (``replace``, ``fields``, ``asdict``): the fields of the
+    # frozen dataclass this class stands for, in order (``_Fields`` below).
+    __dataclass_fields__: ClassVar[dict[str, Field[Any]]]
+    __dataclass_params__: ClassVar[Any]
     code: str
     severity: str  # "error", "warning", or "unknown" for a rule that could not decide
     location: str  # where in the request body, e.g. clientAppointmentSchedules[0]...
@@ -110,6 +114,27 @@ class Violation:
     def to_dict(self) -> dict[str, Any]:
         return {"code": self.code, "severity": self.severity, "message": self.message,
                 "location": self.location, "evidence": self.evidence, "fix": self.fix}
+
+
+@dataclass(frozen=True)
+class _Fields:
+    """Violation's fields as a frozen dataclass declares them: ``dataclasses.replace``
+    (a platform moves a violation's location), ``fields`` and ``asdict`` read a
+    ``Violation`` as they read the dataclass it was (its message worded first)."""
+
+    code: str
+    severity: str
+    message: str
+    location: str
+    schedule: int | None
+    evidence: dict[str, Any] = field(default_factory=dict)
+    fix: str = ""
+    api: bool = False
+    rule: str = ""
+
+
+Violation.__dataclass_fields__ = _Fields.__dataclass_fields__
+Violation.__dataclass_params__ = _Fields.__dataclass_params__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
