@@ -69,9 +69,18 @@ class Violation:
            schedule: int | None, api: bool, rule: str) -> Violation:
         """The violation of ``finding``: its message and a copy of its evidence, taken
         when first read."""
-        v = cls(code, severity, "", location, schedule, None, finding.fix, api, rule)
-        v._evidence = None
-        v._source = finding
+        v = object.__new__(cls)
+        put = object.__setattr__  # a refusal is built on every failing check: no __init__
+        put(v, "code", code)
+        put(v, "severity", severity)
+        put(v, "_message", "")
+        put(v, "location", location)
+        put(v, "schedule", schedule)
+        put(v, "_evidence", None)
+        put(v, "fix", finding.fix)
+        put(v, "api", api)
+        put(v, "rule", rule)
+        put(v, "_source", finding)
         return v
 
     @property
