@@ -114,6 +114,10 @@ class Violation:
             raise AttributeError(f"cannot assign to field {name!r}: Violation is immutable")
         object.__setattr__(self, name, value)
 
+    def __reduce__(self) -> tuple[type[Violation], tuple[Any, ...]]:
+        # copy, deepcopy and pickle rebuild it from its fields (worded), never its slots.
+        return (Violation, self._fields())
+
     def __repr__(self) -> str:
         names = ("code", "severity", "message", "location", "schedule", "evidence", "fix",
                  "api", "rule")

@@ -90,6 +90,10 @@ class Finding:
 
     __hash__ = None  # type: ignore[assignment]  # evidence is a mapping: not hashable
 
+    def __reduce__(self) -> tuple[type[Finding], tuple[Any, ...]]:
+        # copy, deepcopy and pickle rebuild it worded: a ``build`` may not pickle.
+        return (Finding, (self.message, self.evidence, self.fix, self.location))
+
     def __repr__(self) -> str:
         return (f"Finding(message={self.message!r}, evidence={self.evidence!r}, "
                 f"fix={self.fix!r}, location={self.location!r})")
