@@ -163,17 +163,25 @@ class Report:
     now: datetime
     snapshot_fetched_at: datetime | None = None
     platform: str = "Phorest"  # the platform the report predicts for, as reports name it
+    # The lists the check read (model.LIST_NAMES order) and when each was fetched.
+    streams: tuple[tuple[str, datetime | None], ...] = ()
 
     @classmethod
     def build(cls, found: list[Violation], unknowns: list[Violation], ruleset: Ruleset,
-              snapshot: Snapshot, now: datetime) -> Report:
+              snapshot: Snapshot, now: datetime, *,
+              streams: tuple[tuple[str, datetime | None], ...] = ()) -> Report:
         errors = tuple(v for v in found if v.severity == "error")
         warnings = tuple(v for v in found if v.severity == "warning")
         verdict: Verdict = "FAIL" if errors else ("UNKNOWN" if unknowns else "PASS")
         return cls(verdict, errors, warnings, tuple(unknowns),
                    ruleset.predict(errors), ruleset.name, snapshot.branch.name,
                    snapshot.zone.key, now, snapshot.coverage.fetched_at,
-                   ruleset.table.display)
+                   ruleset.table.display, streams)
+
+    def stream_ages(self) -> dict[str, int | None]:
+        """Seconds between each list's fetch and ``now`` (None: the snapshot does not say)."""
+        return {name: None if at is None else int((self.now - at).total_seconds())
+                for name, at in self.streams}
 
     @property
     def codes(self) -> list[str]:
@@ -205,7 +213,12 @@ class Report:
         """What the JSON outputs say of the snapshot they read."""
         return {"branch": self.branch, "timeZone": self.zone,
                 "fetchedAt": _z_or_none(self.snapshot_fetched_at),
-                "ageSeconds": self.snapshot_age_seconds}
+                "ageSeconds": self.snapshot_age_seconds,
+                # Each list the check read: when it was fetched, its age at now.
+                "streams": {name: {"fetchedAt": _z_or_none(at), "ageSeconds": age}
+                            for (name, at), age in zip(self.streams,
+                                                       self.stream_ages().values(),
+                                                       strict=True)}}
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
@@ -218,6 +231,11 @@ class Report:
                  f"checked at {format_local(self.now, zone)}"]
         if self.snapshot_age_seconds is not None:
             lines.append(f"  snapshot fetched {_age(self.snapshot_age_seconds)} before the check")
+        if any(at != self.snapshot_fetched_at for _, at in self.streams):
+            # Lists fetched at different times (a cache): each one's age.
+            lines.append("  data fetched: " + ", ".join(
+                f"{name} {'at an unknown time' if age is None else _age(age) + ' before'}"
+                for name, age in self.stream_ages().items()))
         if self.predicted_api_code:
             lines.append(f"  {self.platform} would most likely answer: "
                          f"{self.predicted_api_code}")

@@ -21,6 +21,10 @@ _TOP_KEYS = {"name", "description", "platform", "extends", "online", "appointmen
 ENGINE_OPTIONS: dict[str, tuple[Any, str]] = {
     "reserved_holds_block": (True, "RESERVED holds block staff, client, room and machine "
                              "like ACTIVE appointments (Phorest: they do)."),
+    "max_age": (0, "Seconds: a list a rule reads (appointments, rosters, breaks, rooms, "
+                "...) fetched longer ago than this before now makes the rule answer "
+                "UNKNOWN, with the age in the reason (RULES.md §6); a list whose fetch time "
+                "the snapshot does not say counts as too old. 0: off."),
     "reserved_hold_minutes": (0, "A RESERVED hold older than this many minutes (by its "
                               "createdAt, against now) stops blocking, with a notice "
                               "(EXPIRED_HOLD). 0: off, a hold blocks however old it is. "
@@ -35,7 +39,7 @@ ENGINE_OPTIONS: dict[str, tuple[Any, str]] = {
                                  "the later schedules of the same request."),
 }
 # Upper bounds of the integer engine options: beyond them a value is a mistake.
-_OPTION_MAX = {"reserved_hold_minutes": 366 * 24 * 60}
+_OPTION_MAX = {"reserved_hold_minutes": 366 * 24 * 60, "max_age": 366 * 24 * 3600}
 
 
 def rulesets_dir() -> Path:
@@ -78,6 +82,7 @@ class Ruleset:
     online: bool = False
     appointment_times: m.Times = "local"
     reserved_holds_block: bool = True
+    max_age: int = 0  # seconds; 0: off
     reserved_hold_minutes: int = 0  # 0: off
     expand_existing_finish: bool = False
     assign_unnamed_resources: bool = True
@@ -313,6 +318,7 @@ def load_ruleset(name_or_path: str | Path, table: CodeTable) -> Ruleset:
         severities=severities, rule_options=rule_options, priority=tuple(priority),
         online=online, appointment_times=times,
         reserved_holds_block=bool(engine_opts.get("reserved_holds_block", True)),
+        max_age=int(engine_opts.get("max_age", 0)),
         reserved_hold_minutes=int(engine_opts.get("reserved_hold_minutes", 0)),
         expand_existing_finish=bool(engine_opts.get("expand_existing_finish", False)),
         assign_unnamed_resources=bool(engine_opts.get("assign_unnamed_resources", True)),

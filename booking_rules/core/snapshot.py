@@ -555,7 +555,8 @@ class Snapshot:
         if found is None:
             if self._overlay is not None:
                 found = self._root().with_times(times).with_changes(
-                    self._overlay.delta.upserts.values(), self._overlay.delta.removed)
+                    self._overlay.delta.upserts.values(), self._overlay.delta.removed,
+                    coverage=self.coverage)
             else:
                 found = self._reread(times).with_finish(self.expanded)
             self._variants[times] = found
@@ -609,17 +610,21 @@ class Snapshot:
         return self._base_snapshot if self._overlay is not None else self
 
     def with_changes(self, upserts: Iterable[m.Appointment] = (),
-                     removed: Iterable[str] = ()) -> Snapshot:
+                     removed: Iterable[str] = (), *,
+                     coverage: m.Coverage | None = None) -> Snapshot:
         """This snapshot with ``upserts`` added (or, for an id it holds, changed) and the
         appointments of ``removed`` gone: an overlay that shares this snapshot's indexes
         and answers every query as a snapshot rebuilt with those changes would. It costs
-        the size of the change; an overlay of an overlay composes the two changes."""
+        the size of the change; an overlay of an overlay composes the two changes.
+        ``coverage``: what the changed snapshot covers and when its lists were fetched
+        (a refresh from a cache moves it), else this snapshot's."""
         later = Delta({a.id: a for a in upserts}, frozenset(removed))
         base = self._root()
         delta = self._overlay.delta.then(later) if self._overlay is not None else later
         out = copy.copy(base)
         out._base_snapshot = base
         out._overlay = _Overlay(delta, base.course_items)
+        out.coverage = self.coverage if coverage is None else coverage
         out.appointments = _OverlayMap(base.appointments, delta)
         out._variants = {out.appointment_times: out}
         out._finish_variant = None

@@ -33,6 +33,7 @@ from ...core.snapshot import SnapshotParts
 from .common import LIST_KEYS, Audit, first_error, page_items, suggest, validate
 from .history import table_from_json, table_from_value
 from .wire import (
+    COVERAGE_STREAMS,
     BranchIn,
     ClientCourseIn,
     ClientIn,
@@ -347,8 +348,16 @@ def read_snapshot_doc(
             day = value + timedelta(days=1) if end else value  # `to` dates are inclusive
             return local_span(day, time(0), time(0), zone)[0].instant
 
+        streams: list[tuple[str, datetime]] = []
+        for key, value in sorted((cov.streams or {}).items()):
+            if key not in COVERAGE_STREAMS:
+                raise InputError(source, f"coverage.streams.{key}", "a snapshot list key ("
+                                 + ", ".join(COVERAGE_STREAMS) + ")")
+            at = instant(value, False)
+            assert at is not None  # a date or an instant, validated above
+            streams.append((COVERAGE_STREAMS[key], at))
         parts.coverage = m.Coverage(instant(cov.from_, False), instant(cov.to, True),
-                                    instant(cov.fetchedAt, False))
+                                    instant(cov.fetchedAt, False), tuple(streams))
     # What the reading itself found (unknown keys, nulls, unreadable rows) comes first.
     parts.notices[:0] = reader.notices()
     return branch_row, times, declared, parts
