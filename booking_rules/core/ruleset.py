@@ -4,7 +4,6 @@ priority order that predicts the one code the API answers."""
 from __future__ import annotations
 
 import difflib
-import os
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -225,8 +224,13 @@ def _read(path: Path, seen: Sequence[str] = ()) -> dict[str, Any]:
     return merged
 
 
+def _is_name(name: str) -> bool:
+    """Whether a ruleset is named (a bundled one), not given by path."""
+    return not (name.endswith(".toml") or "/" in name or "\\" in name)
+
+
 def _locate(name: str, relative_to: Path | None = None) -> Path:
-    if name.endswith(".toml") or "/" in name or "\\" in name:
+    if not _is_name(name):
         p = Path(name)
         if not p.is_absolute() and relative_to is not None and (relative_to / p).exists():
             return relative_to / p
@@ -328,37 +332,33 @@ def load_ruleset(name_or_path: str | Path, table: CodeTable) -> Ruleset:
 # Loaded rulesets by file and platform. A file is re-read when it changes (its size or
 # modification time), so a long-running server never checks with a stale ruleset.
 _CACHE: dict[tuple[str, str], tuple[tuple[int, int], Ruleset]] = {}
-
-
-# A bundled ruleset's name -> (its file, that file resolved): locating and resolving a
-# path costs more than a whole check, and a bundled name always names the same file.
-_BUNDLED: dict[str, tuple[str, str]] = {}
+# Bundled rulesets by (name, platform): files shipped inside the package, which do not
+# change while a process runs, so a check naming one costs a dictionary look-up (a stat
+# and a path resolution per check cost more than the check itself).
+_BUNDLED: dict[tuple[str, str], Ruleset] = {}
 
 
 def resolve_ruleset(ruleset: str | Path | Ruleset, table: CodeTable) -> Ruleset:
+    """A Ruleset as given, or loaded once: a bundled name from a cache, a file re-read
+    when it changes (its size or modification time), so a long-running server never
+    checks with a stale ruleset of its own."""
     if isinstance(ruleset, Ruleset):
         return ruleset
-    located = _BUNDLED.get(ruleset) if isinstance(ruleset, str) else None
-    if located is not None:
-        try:
-            st = os.stat(located[0])  # still once a call: an edited file is re-read
-        except OSError:
-            _BUNDLED.pop(str(ruleset), None)
-        else:
-            found = _CACHE.get((located[1], table.platform))
-            if found is not None and found[0] == (st.st_mtime_ns, st.st_size):
-                return found[1]
-    path = _locate(str(ruleset))
+    name = str(ruleset)
+    bundled = (name, table.platform)
+    found_bundled = _BUNDLED.get(bundled)
+    if found_bundled is not None:
+        return found_bundled
+    path = _locate(name)
+    if _is_name(name):
+        loaded = _BUNDLED[bundled] = load_ruleset(path, table)
+        return loaded
     try:
         st = path.stat()
         stamp = (st.st_mtime_ns, st.st_size)
     except OSError:
         return load_ruleset(path, table)  # for its precise message
-    resolved = str(path.resolve())
-    if isinstance(ruleset, str) and not (ruleset.endswith(".toml") or "/" in ruleset
-                                         or "\\" in ruleset):
-        _BUNDLED[ruleset] = (str(path), resolved)
-    key = (resolved, table.platform)
+    key = (str(path.resolve()), table.platform)
     found = _CACHE.get(key)
     if found is None or found[0] != stamp:
         found = _CACHE[key] = (stamp, load_ruleset(path, table))
