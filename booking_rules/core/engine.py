@@ -93,10 +93,10 @@ def run(snap: Snapshot, req: m.Request, *, now: datetime, online: bool, rs: Rule
             unknowns.append(Violation(code_of(rule), "unknown", outcome.reason, location, sched,
                                       dict(outcome.evidence), "", is_api(rule), rule.name))
         else:
-            found.append(Violation(code_of(rule), severity_of(rule), outcome.message,
-                                   outcome.location or location, sched,
-                                   dict(outcome.evidence), outcome.fix, is_api(rule),
-                                   rule.name))
+            # Worded when read: a verdict, its codes and the predicted code need no message.
+            found.append(Violation.of(code_of(rule), severity_of(rule), outcome,
+                                      outcome.location or location, sched, is_api(rule),
+                                      rule.name))
     coverage = snap.coverage
     return Report.build(found, unknowns, rs, snap, now, streams=tuple(
         (name, coverage.fetched(name)) for name in m.LIST_NAMES if name in needed))
