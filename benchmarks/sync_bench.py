@@ -1,11 +1,12 @@
-"""Sync and cache figures: a full sync of a generated branch from the in-process fake
-Phorest, an incremental poll after 100 changes, and ``open_cache(...).snapshot()``.
+"""Sync and cache figures: a full sync of a generated branch from a local sandbox, an
+incremental poll after 100 changes, ``open_cache(...).snapshot()`` and ``refresh()``.
 
     python benchmarks/sync_bench.py [--sizes 100k] [--snapshot-sizes 1M] [--out FILE]
 
-``--sizes``: branches synced through HTTP (the fake in tests/sync, httpx MockTransport: no
-socket, so the figures are the sync's own cost, not the network's). ``--snapshot-sizes``:
-branches written straight into a cache (no HTTP), for the snapshot figure only. Run from
+``--sizes``: branches synced through HTTP from ``booking_rules.sandbox`` in this process
+(its httpx transport over the ASGI app: no socket, so the figures are the sync's and the
+sandbox's cost, not the network's). ``--snapshot-sizes``: branches written straight into a
+cache (no HTTP), for the snapshot and refresh figures. Run from
 the top of the checkout with the project installed. Wall clock on a shared machine.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -25,20 +27,26 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+import httpx  # noqa: E402
 import stamina  # noqa: E402
 from generate import DEFAULT_CACHE, DEFAULT_SEED, ensure, parse_size, size_label  # noqa: E402
 
 import booking_rules as br  # noqa: E402
 from booking_rules.cache import STREAMS, StreamKey, Window, open_cache  # noqa: E402
 from booking_rules.cache._model import encode, row_of, split_timetable  # noqa: E402
-from booking_rules.sync import Credentials, Syncer  # noqa: E402
-from tests.sync.fake_phorest import (  # noqa: E402
-    BASE_URL,
-    BUSINESS,
-    PASSWORD,
-    USERNAME,
-    FakePhorest,
+from booking_rules.sandbox import (  # noqa: E402
+    API_ROOT,
+    DEFAULT_CREDENTIALS,
+    SandboxClock,
+    SandboxConfig,
+    SandboxState,
+    create_app,
+    transport,
 )
+from booking_rules.sync import Credentials, Syncer  # noqa: E402
+
+BUSINESS = "bench"
+BASE_URL = f"http://sandbox{API_ROOT}"
 
 NOW = datetime(2026, 12, 10, 12, 0, tzinfo=UTC)  # 07:00 in Toronto, the generator's now
 
@@ -61,6 +69,7 @@ def _window(doc: dict[str, Any]) -> tuple[date, date]:
 
 
 def _median_snapshot(url: str, branch: str, runs: int) -> tuple[float, int]:
+    """``open_cache(url).snapshot(branch)``: median of ``runs``, each on a fresh Cache."""
     times = []
     count = 0
     for _ in range(runs):
@@ -73,39 +82,52 @@ def _median_snapshot(url: str, branch: str, runs: int) -> tuple[float, int]:
     return statistics.median(times), count
 
 
+def _sandbox(doc: dict[str, Any]) -> tuple[Any, Any, Any]:
+    """The sandbox over ``doc``, in-process (httpx transport over its ASGI app)."""
+    clock = SandboxClock(NOW)
+    state = SandboxState([doc], now=NOW, business_id=BUSINESS)
+    app = create_app(state, clock=clock, config=SandboxConfig(business_id=BUSINESS))
+    return app, transport(app), clock
+
+
 def bench_sync(n: int, workdir: Path, runs: int) -> dict[str, Any]:
+    """A full sync of the generated branch from a local sandbox, 100 changes made through
+    its API, the incremental poll that picks them up, and refresh() of them."""
     path, _ = ensure(n, DEFAULT_SEED, DEFAULT_CACHE, log=log)
     doc = json.loads(path.read_text(encoding="utf-8"))
     branch = doc["branch"]["branchId"]
     window = _window(doc)
     clock = Clock()
-    fake = FakePhorest(doc, clock=clock)
+    _app, tr, sandbox_clock = _sandbox(doc)
     url = f"sqlite:///{workdir / f'sync_{size_label(n)}.db'}"
-    creds = Credentials.of(USERNAME, PASSWORD, "the benchmark")
-    out: dict[str, Any] = {"appointments": n, "window": [str(window[0]), str(window[1])]}
+    creds = Credentials.of(DEFAULT_CREDENTIALS.username, DEFAULT_CREDENTIALS.password,
+                           "the benchmark")
+    out: dict[str, Any] = {"appointments": n, "window": [str(window[0]), str(window[1])],
+                           "source": "booking_rules.sandbox in-process (httpx transport)"}
+    api = httpx.Client(transport=tr, base_url=f"{BASE_URL}/{BUSINESS}/branch/{branch}",
+                       auth=(DEFAULT_CREDENTIALS.username, DEFAULT_CREDENTIALS.password))
     with open_cache(url, create=True) as cache, Syncer(
             BUSINESS, branch, credentials=creds, store=cache.store, clock=clock,
-            base_url=BASE_URL, transport=fake.transport, window=window,
-            budget=None) as syncer:
+            base_url=BASE_URL, transport=tr, window=window, budget=None) as syncer:
         t0 = time.perf_counter()
         full = syncer.poll(refresh_all=True)
         out["full_sync"] = {"seconds": round(time.perf_counter() - t0, 2),
                             "requests": full.requests, "rows": full.rows_changed,
                             "ok": full.ok, "summary": str(full)}
         log(f"{size_label(n)} full sync: {full}")
-        # 100 changes over the next days: 40 moves, 30 cancels, 30 new bookings.
+        live = cache.live(branch)
+        # 100 changes through the sandbox's API: 60 cancels and 40 confirms of
+        # appointments ahead (each a new version with a new updatedAt).
         clock.now += timedelta(minutes=2)
-        ahead = sorted((a for a in fake.appointments.values()
+        sandbox_clock.set(clock.now)
+        ahead = sorted((a for a in doc["appointments"]
                         if a["appointmentDate"] >= "2026-12-11"
-                        and a.get("activationState") == "ACTIVE" and not a.get("deleted")),
-                       key=lambda a: a["appointmentId"])
-        for a in ahead[:40]:
-            fake.move(a["appointmentId"], a["appointmentDate"], a["startTime"], a["endTime"],
-                      a["staffId"])
-        for a in ahead[40:70]:
-            fake.cancel(a["appointmentId"])
-        for i, a in enumerate(ahead[70:100]):
-            fake.put_appointment({**a, "appointmentId": f"ap_bench_new_{i}", "version": 0})
+                        and a.get("activationState") == "ACTIVE" and not a.get("deleted")
+                        and not a.get("confirmed")),
+                       key=lambda a: a["appointmentId"])[:100]
+        for i, a in enumerate(ahead):
+            verb = "cancel" if i < 60 else "confirm"
+            api.post(f"/appointment/{a['appointmentId']}/{verb}").raise_for_status()
         clock.now += timedelta(minutes=1)
         t0 = time.perf_counter()
         poll = syncer.poll()
@@ -114,9 +136,11 @@ def bench_sync(n: int, workdir: Path, runs: int) -> dict[str, Any]:
                                   "summary": str(poll)}
         log(f"{size_label(n)} incremental poll: {poll}")
         t0 = time.perf_counter()
-        changes, _ = cache.changes_since(branch, 0)
-        out["changes_since_0_seconds"] = round(time.perf_counter() - t0, 3)
-        assert len(changes) >= n
+        live.refresh()
+        out["refresh_100_ms"] = round((time.perf_counter() - t0) * 1000, 2)
+        assert len(live.snapshot.delta.upserts) == poll.rows_changed
+    api.close()
+    tr.close()
     seconds, count = _median_snapshot(url, branch, runs)
     out["snapshot"] = {"median_seconds": round(seconds, 3), "runs": runs,
                        "appointments": count}
@@ -129,12 +153,8 @@ def bench_sync(n: int, workdir: Path, runs: int) -> dict[str, Any]:
     return out
 
 
-def bench_snapshot_only(n: int, workdir: Path, runs: int) -> dict[str, Any]:
-    """Fill a cache with the generated rows directly (no HTTP), then time snapshot()."""
-    path, _ = ensure(n, DEFAULT_SEED, DEFAULT_CACHE, log=log)
-    doc = json.loads(path.read_text(encoding="utf-8"))
-    branch = doc["branch"]["branchId"]
-    url = f"sqlite:///{workdir / f'fill_{size_label(n)}.db'}"
+def _fill(doc: dict[str, Any], url: str, branch: str) -> float:
+    """Every list of ``doc`` written straight into a cache (no HTTP), covered."""
     window = _window(doc)
     t0 = time.perf_counter()
     with open_cache(url, create=True) as cache:
@@ -157,14 +177,74 @@ def bench_snapshot_only(n: int, workdir: Path, runs: int) -> dict[str, Any]:
                 if spec.kind != "reference":
                     w.record_window(key, Window(window[0], window[1], NOW))
                 w.finish(key, NOW, watermark=NOW if spec.kind == "changes" else None)
-    fill = time.perf_counter() - t0
-    del doc
+    return time.perf_counter() - t0
+
+
+def _change_100(url: str, branch: str, doc: dict[str, Any], round_: int) -> None:
+    """100 appointments changed in the cache as a poll writes them: 60 canceled, 40
+    moved an hour later (a new version each)."""
+    spec = STREAMS["appointments"]
+    rows = []
+    for i, a in enumerate(doc["appointments"][1000 * round_: 1000 * round_ + 100]):
+        changed = {**a, "version": int(a.get("version") or 1) + 1 + round_}
+        if i < 60:
+            changed["activationState"] = "CANCELED"
+        else:  # an hour later, same length (the generator's days end well before 23:00)
+            for field in ("startTime", "endTime"):
+                changed[field] = f"{int(a[field][:2]) + 1:02d}{a[field][2:]}"
+        rows.append(row_of(spec, changed, encode(changed)))
+    with open_cache(url) as cache, cache.store.write() as w:
+        w.upsert(StreamKey.of(BUSINESS, branch, "appointments"), rows, NOW)
+
+
+def bench_snapshot_only(n: int, workdir: Path, runs: int) -> dict[str, Any]:
+    """Fill a cache with the generated rows directly (no HTTP), then time snapshot() from
+    the raw rows, the first snapshot() (raw rows, then compiled), snapshot() from the
+    compiled history, and refresh() of 100 changed appointments."""
+    path, _ = ensure(n, DEFAULT_SEED, DEFAULT_CACHE, log=log)
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    branch = doc["branch"]["branchId"]
+    url = f"sqlite:///{workdir / f'fill_{size_label(n)}.db'}"
+    fill = _fill(doc, url, branch)
     log(f"{size_label(n)} cache filled directly in {fill:.1f} s")
+    out: dict[str, Any] = {"appointments": n, "fill_seconds": round(fill, 1)}
+    with open_cache(url) as cache:
+        t0 = time.perf_counter()
+        cache.snapshot_at(branch, compiled=False)
+        out["snapshot_raw_rows_seconds"] = round(time.perf_counter() - t0, 2)
+        log(f"{size_label(n)} snapshot from the raw rows: {out['snapshot_raw_rows_seconds']} s")
+        t0 = time.perf_counter()
+        cache.snapshot(branch)  # no compiled history yet: raw rows, then compiled
+        out["first_snapshot_with_compile_seconds"] = round(time.perf_counter() - t0, 2)
+        with cache.store.read() as r:
+            packed = r.compiled(StreamKey.of(BUSINESS, branch, "appointments"))
+        out["compiled_bytes"] = len(packed.blob) if packed else None
     seconds, count = _median_snapshot(url, branch, runs)
-    log(f"{size_label(n)} snapshot from cache: median {seconds:.2f} s ({count} appointments)")
-    return {"appointments": n, "fill_seconds": round(fill, 1),
-            "snapshot": {"median_seconds": round(seconds, 3), "runs": runs,
-                         "appointments": count}}
+    out["snapshot"] = {"median_seconds": round(seconds, 3), "runs": runs,
+                       "appointments": count, "from": "compiled history"}
+    log(f"{size_label(n)} snapshot from the compiled history: median {seconds:.2f} s "
+        f"({count} appointments)")
+    refreshes = []
+    with open_cache(url) as cache:
+        snap = cache.snapshot(branch)
+        for round_ in range(runs * 3):
+            _change_100(url, branch, doc, round_)
+            t0 = time.perf_counter()
+            fresh = cache.refresh(snap)
+            refreshes.append((time.perf_counter() - t0) * 1000)
+            # 100 more each round: from the base snapshot, then from the refreshed one.
+            assert len(fresh.delta.upserts) == 100 * (round_ + 1), len(fresh.delta.upserts)
+            snap = fresh
+        out["refresh_100_ms"] = {"median": round(statistics.median(refreshes), 2),
+                                 "max": round(max(refreshes), 2), "runs": len(refreshes)}
+        # And with the snapshot's changes since the compiled history laid over it.
+        t0 = time.perf_counter()
+        lagging = cache.snapshot(branch)
+        out["snapshot_with_lag_seconds"] = round(time.perf_counter() - t0, 2)
+        out["lag_rows"] = len(lagging.delta.upserts) + len(lagging.delta.removed)
+    log(f"{size_label(n)} refresh of 100 changed appointments: median "
+        f"{out['refresh_100_ms']['median']} ms")
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -174,8 +254,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--runs", type=int, default=3, help="snapshot() runs (median)")
     p.add_argument("--out", type=Path, help="write the figures as JSON here")
     args = p.parse_args(argv)
-    stamina.set_testing(True, attempts=1)  # the fake injects no faults here
-    results: dict[str, Any] = {"sync": {}, "snapshot_only": {}}
+    stamina.set_testing(True, attempts=1)  # the sandbox injects no faults here
+    results: dict[str, Any] = {"sync": {}, "snapshot_only": {},
+                               "load_average": os.getloadavg()}
     with tempfile.TemporaryDirectory() as tmp:
         for text in filter(None, args.sizes.split(",")):
             n = parse_size(text)
@@ -184,6 +265,7 @@ def main(argv: list[str] | None = None) -> int:
             n = parse_size(text)
             results["snapshot_only"][size_label(n)] = bench_snapshot_only(n, Path(tmp),
                                                                           args.runs)
+    results["load_average_after"] = os.getloadavg()
     text = json.dumps(results, indent=2)
     print(text)
     if args.out:

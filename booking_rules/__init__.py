@@ -20,8 +20,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
+from . import _json
 from ._errors import BookingRulesError, InputError, RulesetError
 from .core.report import Report, Violation
 from .core.rule import Rule
@@ -33,7 +34,7 @@ from .explain import CorpusReport, Explanation
 # (the platform chosen by name), not the subpackage, as it always has.
 from .explain import explain as _explain
 from .explain import explain_corpus as _explain_corpus
-from .platforms.phorest import load_snapshot
+from .platforms.phorest import load_snapshot as _load_document
 
 if TYPE_CHECKING:
     from ._slots import Slots
@@ -87,6 +88,50 @@ def check(snapshot: Snapshot | str | Path, request: Any, *, now: datetime,
     found: Report = plat.check(snapshot, request, now=now, online=online,
                                ruleset=ruleset or _default_ruleset(plat), kind=kind)
     return found
+
+
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def load_snapshot(source: str | Path | Mapping[str, Any], *,
+                  appointment_times: Literal["local", "utc"] = "local",
+                  branch: str | None = None,
+                  business: str | None = None) -> Snapshot:
+    """A branch's snapshot, its indexes built once: from a snapshot document (a JSON
+    file's path, or a dict), or from a cache that ``booking-rules sync`` fills (a
+    ``sqlite:///path`` URL, or the path of the SQLite file itself).
+
+    ``branch``: the branch to read (a cache may hold several; one it holds alone may go
+    unnamed); for a document, the branch to read from a page of several (or the one it
+    must hold). ``business``: for a cache holding
+    one branch id under several businesses. ``appointment_times``: the read-time
+    convention when the document does not declare ``conventions.appointmentTimes``
+    (a cache's rows are read as Phorest gives them: branch-local).
+    """
+    url = _cache_url(source)
+    if url is not None:
+        from .cache import open_cache
+
+        with open_cache(url) as cache:
+            if branch is None:
+                branch = cache.only_branch(business)
+            return cache.snapshot(branch, business=business)
+    return _load_document(source, appointment_times=appointment_times, branch=branch)
+
+
+def _cache_url(source: object) -> str | None:
+    """The cache URL ``source`` names: a ``sqlite:`` URL, or an SQLite file's path (by
+    its header, so a snapshot file is never mistaken for one); else None."""
+    if isinstance(source, str) and source.lower().startswith("sqlite:"):
+        return source
+    if not isinstance(source, str | Path):
+        return None
+    # Read without blocking on a FIFO or reading a device (``_json``): a path that is
+    # not a regular file is the document loader's to word.
+    header = _json.read_head(source, len(_SQLITE_HEADER))
+    if header != _SQLITE_HEADER:
+        return None
+    return f"sqlite:///{source}"
 
 
 def _default_ruleset(module: Any) -> str:

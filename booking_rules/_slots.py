@@ -65,6 +65,7 @@ from operator import attrgetter
 from typing import Any
 
 from ._errors import InputError
+from ._gc import no_collection
 from ._time import UTC, format_span, format_utc, local_date, wall_to_utc
 from .core import model as m
 from .core.context import Context
@@ -305,7 +306,10 @@ def find_slots(
         return Slots(undecided=undecided)
     search = _Search(snap, rs, services, known[0], known[1], staff_id, client,
                      client_id is None, online, step_minutes, now)
-    found = sorted(search.run(), key=_BY_START)
+    # Thousands of short-lived requests and contexts, no cycles among them: a collection
+    # half-way would walk every object of the snapshot for nothing.
+    with no_collection():
+        found = sorted(search.run(), key=_BY_START)
     if max_slots_per_day is not None:
         found = _trim_per_day(found, max_slots_per_day, snap)
     blockers = search.blockers() if not found else []

@@ -64,6 +64,22 @@ def _figures(size: dict[str, Any]) -> list[Any]:
         assert check["engine_verdicts"].get("FAIL", 0) > 0, kind
         assert size["linear_agreement"][kind]["agree"] == check["requests"], (
             size["linear_agreement"][kind]["disagreements"])
+    heavy = size["check"]["fail_heavy"]
+    out += [heavy["p50_us"], heavy["p99_us"], heavy["fail_p50_us"], heavy["fail_p99_us"],
+            heavy["pass_p50_us"], heavy["pass_p99_us"], size["linear_agreement"]["fail_heavy"][
+                "agree"]]
+    # The failing-heavy pool is mostly refused, and the linear reading agrees on every
+    # request it can read (the special-offer ones are chosen by the engine's verdict).
+    assert heavy["engine_verdicts"].get("FAIL", 0) > heavy["engine_verdicts"].get("PASS", 0)
+    agreement = size["linear_agreement"]["fail_heavy"]
+    assert agreement["agree"] == agreement["total"] > 0, agreement["disagreements"]
+    assert heavy["kinds"].get("SPECIAL_OFFER", 0) > 0, heavy["missing_kinds"]
+    render = size["render"]
+    out += [render["check_us"], render["check_text_us"], render["check_json_us"]]
+    http = size["http"]
+    out += [http["get_branch"]["p50_us"], http["dry_run_booking"]["p50_us"],
+            http["as_shipped"]["get_branch"]["p50_us"], size["check_over_http"]]
+    out += [size["load_dense"]["seconds"], size["load_dense"]["json_parse_seconds"]]
     for span in ("day", "week"):
         out += [size["find_slots"][span]["p50_ms"], size["find_slots"][span]["slots"]]
     load = size["load"]
@@ -86,8 +102,9 @@ def test_runner_writes_every_figure(tmp_path: Path) -> None:
     figures = _figures(doc["sizes"]["2k"])
     assert all(isinstance(f, int | float) and f >= 0 for f in figures), figures
     names = [t["target"] for t in doc["targets"]]
-    assert len(names) == 8, names
+    assert len(names) == 13, names
     assert all("met" in t and "value" in t for t in doc["targets"])
     assert "| check 1-schedule p50 / p99 (µs) |" in proc.stdout
     assert "MISSED" in proc.stdout or "met" in proc.stdout
     assert list((tmp_path / "cache").glob("branch_2k_*.json"))
+    assert list((tmp_path / "cache").glob("branch_2k_*_r3000.json"))  # the roster-dense one

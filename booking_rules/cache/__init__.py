@@ -5,6 +5,8 @@
         snap = cache.snapshot("br_tor")            # a booking_rules.Snapshot, with coverage
         cache.status(now)                          # per stream: rows, window, age
         changes, marker = cache.changes_since("br_tor", marker)
+        snap = cache.refresh(snap)                 # what changed since, as an overlay
+        live = cache.live("br_tor")                # .snapshot, .refresh()
 
 Stores are chosen by URL scheme (``sqlite:///path``; PostgreSQL later), behind the small
 ``Store`` protocol. Errors: ``CacheError`` (an ``InputError``: one line, exit 2 in the CLI).
@@ -12,7 +14,15 @@ Stores are chosen by URL scheme (``sqlite:///path``; PostgreSQL later), behind t
 
 from __future__ import annotations
 
-from ._cache import DEFAULT_URL, Cache, StreamStatus, open_cache, open_store
+from ._cache import (
+    COMPILED_LAG,
+    DEFAULT_URL,
+    Cache,
+    LiveSnapshot,
+    StreamStatus,
+    open_cache,
+    open_store,
+)
 from ._errors import CacheError
 from ._model import (
     STREAMS,
@@ -29,11 +39,13 @@ from ._model import (
 )
 
 __all__ = [
+    "COMPILED_LAG",
     "DEFAULT_URL",
     "STREAMS",
     "Cache",
     "CacheError",
     "Change",
+    "LiveSnapshot",
     "Progress",
     "Reader",
     "Row",

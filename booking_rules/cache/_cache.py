@@ -7,22 +7,35 @@ knows SQL.
 
 from __future__ import annotations
 
-import gc
 import json
+import threading
+import weakref
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 import msgspec
 
-from .. import Snapshot, load_snapshot
-from ._adapter import snapshot_from_raw_history
+from .._errors import InputError
+from ._adapter import (
+    Snapshot,
+    appointments_of,
+    load_pne_snapshot,
+    load_snapshot,
+    m,
+    no_collection,
+    snapshot_from_raw_history,
+    snapshot_from_table,
+    table_of,
+)
+from ._compiled import FORMAT, CannotCompile, pack, unpack
 from ._errors import CacheError
 from ._model import (
     STREAMS,
     Change,
+    Compiled,
     Reader,
     Store,
     StreamKey,
@@ -30,6 +43,7 @@ from ._model import (
     Window,
     iso_z,
 )
+from ._pne import pne_document
 from ._sqlite import SQLiteStore
 
 DEFAULT_URL = "sqlite:///cache.db"
@@ -162,82 +176,242 @@ class Cache:
                              f"{', '.join(owners)}: name one (business=...)")
         return owners[0]
 
+    def only_branch(self, business: str | None = None) -> str:
+        """The one branch the cache holds (of ``business``), for a caller that names none;
+        a CacheError listing them when there are several, or none."""
+        with self.store.read() as r:
+            # Branches synced, not every branch of the business's branch list.
+            synced = sorted({i for b, i in r.branches(business) if any(
+                (st := r.state(StreamKey.of(b, i, name), counts=False)) is not None
+                and st.fetched_at is not None for name in STREAMS
+                if STREAMS[name].scope == "branch")})
+        if len(synced) == 1:
+            return synced[0]
+        listed = ", ".join(synced) or "none (run booking-rules sync first)"
+        raise CacheError(self.url, f"name the branch to read (--branch ID); it holds: "
+                         f"{listed}")
+
+    def _included(self, r: Reader, business: str, branch_id: str
+                  ) -> dict[str, StreamState]:
+        """The streams a snapshot includes: those fetched completely at least once (a
+        stream never fetched, or answered 404, is absent, not empty: RULES.md §6)."""
+        out = {}
+        for name in STREAMS:
+            if name == "branch":
+                continue
+            state = r.state(StreamKey.of(business, branch_id, name), counts=False)
+            if state is not None and state.fetched_at is not None:
+                out[name] = state
+        return out
+
+    def _branch_row(self, r: Reader, business: str, branch_id: str) -> dict[str, Any]:
+        row: dict[str, Any] = next(
+            parsed for raw in r.raw_rows(StreamKey.of(business, branch_id, "branch"))
+            if (parsed := json.loads(raw)).get("branchId") == branch_id)
+        return row
+
+    def _reference(self, r: Reader, business: str, branch_id: str,
+                   states: dict[str, StreamState]) -> dict[str, Any]:
+        """The snapshot document without its appointments, with its coverage."""
+        doc: dict[str, Any] = {"branch": self._branch_row(r, business, branch_id)}
+        for name in states:
+            if name == "appointments":
+                continue
+            rows = r.raw_rows(StreamKey.of(business, branch_id, name))
+            doc[name] = (_merge_timetables(rows) if name == "workTimeTables"
+                         else _decode_rows(rows))
+        coverage = _coverage_doc(states)
+        if coverage:
+            doc["coverage"] = coverage
+        return doc
+
     def _parts(self, branch_id: str, business: str | None
                ) -> tuple[dict[str, Any], list[bytes] | None, int]:
         with self.store.read() as r:
             business = self._business_of(r, branch_id, business)
-            branch_raw = next(raw for raw in r.raw_rows(StreamKey.of(business, branch_id,
-                                                                    "branch"))
-                              if json.loads(raw).get("branchId") == branch_id)
-            doc: dict[str, Any] = {"branch": json.loads(branch_raw)}
-            history: list[bytes] | None = None
-            spans: list[tuple[date, date]] = []
-            ages: list[datetime] = []
-            for name in STREAMS:
-                if name == "branch":
-                    continue
-                key = StreamKey.of(business, branch_id, name)
-                state = r.state(key, counts=False)
-                if state is None or state.fetched_at is None:
-                    continue  # never completely fetched: absent, not empty (RULES.md §6)
-                span, fetched = freshness(state)
-                if span is not None:
-                    spans.append(span)
-                if fetched is not None:
-                    ages.append(fetched)
-                rows = r.raw_rows(key)
-                if name == "appointments":
-                    history = rows
-                elif name == "workTimeTables":
-                    doc[name] = _merge_timetables(rows)
-                else:
-                    doc[name] = _decode_rows(rows)
-            marker = r.marker()
-        coverage: dict[str, str] = {}
-        if spans:
-            start, end = max(s for s, _ in spans), min(e for _, e in spans)
-            if start <= end:
-                coverage.update({"from": start.isoformat(), "to": end.isoformat()})
-        if ages:
-            coverage["fetchedAt"] = iso_z(min(ages))
-        if coverage:
-            doc["coverage"] = coverage
-        return doc, history, marker
+            states = self._included(r, business, branch_id)
+            doc = self._reference(r, business, branch_id, states)
+            history = (r.raw_rows(StreamKey.of(business, branch_id, "appointments"))
+                       if "appointments" in states else None)
+            return doc, history, r.marker()
 
     def document(self, branch_id: str, *, business: str | None = None
                  ) -> tuple[dict[str, Any], int]:
         """The branch's snapshot document (the format ``load_snapshot`` reads, with
-        ``coverage`` from the stream windows), and the change marker it is current to."""
+        ``coverage`` from the stream windows and each stream's fetch time), and the change
+        marker it is current to."""
         doc, history, marker = self._parts(branch_id, business)
         if history is not None:
             doc["appointments"] = _decode_rows(history)
         return doc, marker
 
-    def snapshot(self, branch_id: str, *, business: str | None = None) -> Snapshot:
-        """A ``Snapshot`` of the branch as cached, with ``coverage`` and its age."""
+    def snapshot(self, branch_id: str, *, business: str | None = None,
+                 platform: str = "phorest") -> Snapshot:
+        """A ``Snapshot`` of the branch as cached, with ``coverage`` and each list's age.
+        ``refresh`` brings it up to date later at the cost of what changed.
+        ``platform="pne"`` (or ``"vish"``): ``branch_id`` is a PNE location (CompanyId),
+        its document rebuilt (``pne_document``) and read by the PNE platform."""
+        if platform in ("pne", "vish"):
+            return load_pne_snapshot(self.pne_document(branch_id))
+        if platform != "phorest":
+            raise CacheError(self.url, f"platform: expected phorest, pne or vish, got "
+                             f"{platform!r}")
         return self.snapshot_at(branch_id, business=business)[0]
 
-    def snapshot_at(self, branch_id: str, *, business: str | None = None
-                    ) -> tuple[Snapshot, int]:
-        """The snapshot and the change marker it is current to (for ``changes_since``)."""
-        enabled = gc.isenabled()
-        gc.disable()  # the rows read are millions of live objects: nothing to collect
+    def pne_document(self, location: str) -> dict[str, Any]:
+        """A synced PNE location as a PNE snapshot document (docs/pne.md)."""
+        with self.store.read() as r:
+            return pne_document(r, self.url, location)
+
+    def snapshot_at(self, branch_id: str, *, business: str | None = None,
+                    compiled: bool = True) -> tuple[Snapshot, int]:
+        """The snapshot and the change marker it is current to (for ``changes_since``).
+
+        The history comes from the stream's compiled form plus the rows changed since it
+        (an overlay), when there is one and it lags by at most ``COMPILED_LAG`` rows;
+        else from the raw rows, and the compiled form is then (re)written for next time.
+        ``compiled=False`` always reads the raw rows (what the compiled form is held to).
+        """
+        with no_collection():
+            with self.store.read() as r:
+                business = self._business_of(r, branch_id, business)
+                states = self._included(r, business, branch_id)
+                doc = self._reference(r, business, branch_id, states)
+                key = StreamKey.of(business, branch_id, "appointments")
+                packed: Compiled | None = None
+                changes: list[Change] = []
+                history: list[bytes] | None = None
+                if "appointments" in states:
+                    packed = r.compiled(key) if compiled else None
+                    if packed is not None and packed.format == FORMAT:
+                        changes = r.changes_since(key, packed.marker)
+                        if len(changes) > COMPILED_LAG:
+                            packed = None
+                    else:
+                        packed = None
+                    if packed is None:
+                        history = r.raw_rows(key)
+                marker = r.marker()
+            source = f"{self.url}#{branch_id}"
+            origin = _Origin(self.url, business, branch_id, marker, frozenset(states),
+                             doc["branch"])
+            if history is None and packed is None:
+                snap = load_snapshot(doc)
+            elif packed is not None:
+                base = snapshot_from_table(doc, unpack(packed.blob), source)
+                found = self._overlay(base, changes, base.coverage)
+                if found is None:  # rows with notices: the raw rows, read again
+                    return self.snapshot_at(branch_id, business=business, compiled=False)
+                snap = found
+            else:
+                assert history is not None
+                # The raw JSON of the rows goes to the loader, decoded in batches by
+                # msgspec (the path a snapshot file takes), not as a million dicts.
+                snap = snapshot_from_raw_history(doc, history, source)
+                if compiled:
+                    self._keep_compiled(key, snap, marker)
+        _register(snap, origin)
+        return snap, marker
+
+    def _keep_compiled(self, key: StreamKey, snap: Snapshot, marker: int) -> bool:
+        """Store the history table of ``snap`` (current to ``marker``) as the stream's
+        compiled form; False when the table cannot be packed or the cache is locked or
+        read-only (the next snapshot reads the raw rows again, nothing else changes)."""
         try:
-            doc, history, marker = self._parts(branch_id, business)
-        finally:
-            if enabled:
-                gc.enable()
-        source = f"{self.url}#{branch_id}"
-        if history is None:
-            return load_snapshot(doc), marker
-        # The history goes to the loader as the raw JSON of its rows, decoded in batches
-        # by msgspec (the path a snapshot file takes), not as a million dicts.
-        return snapshot_from_raw_history(doc, history, source), marker
+            blob = pack(table_of(snap))
+        except CannotCompile:
+            return False
+        try:
+            with self.store.write() as w:
+                return w.put_compiled(key, Compiled(marker, FORMAT, blob))
+        except CacheError:
+            return False
+
+    def compile(self, branch_id: str, *, business: str | None = None) -> bool:
+        """Rewrite the branch's compiled history from its raw rows (what ``booking-rules
+        sync`` does after a poll that changed many appointments, so the next snapshot
+        reads little). True when it was stored."""
+        with self.store.read() as r:
+            business = self._business_of(r, branch_id, business)
+        snap, marker = self.snapshot_at(branch_id, business=business, compiled=False)
+        return self._keep_compiled(StreamKey.of(business, branch_id, "appointments"), snap,
+                                   marker)
+
+    def compiled_lag(self, branch_id: str, *, business: str | None = None) -> int | None:
+        """How many appointment rows changed since the compiled history (None: none
+        usable), so a caller can decide when to ``compile``."""
+        with self.store.read() as r:
+            business = self._business_of(r, branch_id, business)
+            key = StreamKey.of(business, branch_id, "appointments")
+            packed = r.compiled(key)
+            if packed is None or packed.format != FORMAT:
+                return None
+            return len(r.changes_since(key, packed.marker))
+
+    # --- staying current ---------------------------------------------------------------
+
+    def refresh(self, snapshot: Snapshot) -> Snapshot:
+        """``snapshot`` (built by this cache, or refreshed by it) brought up to what the
+        cache holds now, as a new Snapshot: the appointments written since it was built
+        laid over it (``Snapshot.with_changes``: new, moved, canceled and deleted rows are
+        upserted, rows gone are removed), and its coverage and list ages moved on. It
+        costs what changed, not the history. ``snapshot`` itself is never changed, so a
+        check running on it meanwhile sees one consistent state.
+
+        When reference data changed (staff, services, rosters, breaks, rooms, ...), a list
+        appeared or vanished, or a changed row reads with a notice, the snapshot is built
+        again instead (from the compiled history: about a second at a million rows).
+        """
+        origin = _origin_of(snapshot)
+        if origin is None or origin.url != self.url:
+            raise CacheError(self.url, "refresh takes a snapshot this cache built "
+                             "(cache.snapshot(...) or an earlier refresh)")
+        with self.store.read() as r:
+            marker = r.marker()
+            states = self._included(r, origin.business, origin.branch)
+            rebuild = frozenset(states) != origin.streams or any(
+                r.changed_since(StreamKey.of(origin.business, origin.branch, name),
+                                origin.marker)
+                for name in ("branch", *states) if name != "appointments")
+            changes = [] if rebuild or "appointments" not in states else r.changes_since(
+                StreamKey.of(origin.business, origin.branch, "appointments"), origin.marker)
+        if rebuild:
+            return self.snapshot(origin.branch, business=origin.business)
+        coverage = _coverage_of(origin.branch_row, states)
+        if not changes and coverage == snapshot.coverage:
+            return snapshot
+        found = self._overlay(snapshot, changes, coverage)
+        if found is None:
+            return self.snapshot(origin.branch, business=origin.business)
+        _register(found, replace(origin, marker=marker))
+        return found
+
+    def _overlay(self, snap: Snapshot, changes: list[Change], coverage: m.Coverage
+                 ) -> Snapshot | None:
+        """``snap`` with ``changes`` laid over it; None when a changed row reads with a
+        notice or not at all (the caller rebuilds, and the rebuild says what is wrong)."""
+        standing = [c.raw for c in changes if not c.gone]
+        gone = [c.id for c in changes if c.gone]
+        if not standing and not gone:
+            return snap if coverage == snap.coverage else snap.with_changes(
+                coverage=coverage)
+        try:
+            upserts, noticed = appointments_of(standing, snap, "cache changes")
+        except (InputError, ValueError):
+            return None
+        if noticed or any(n.location.startswith("appointments[") for n in snap.notices):
+            return None
+        return snap.with_changes(upserts, gone, coverage=coverage)
+
+    def live(self, branch_id: str, *, business: str | None = None) -> LiveSnapshot:
+        """A handle on the branch's current snapshot: ``.snapshot`` to check against,
+        ``.refresh()`` to move it on (a reader keeps the snapshot it took)."""
+        return LiveSnapshot(self, self.snapshot(branch_id, business=business))
 
     def changes_since(self, branch_id: str, marker: int, *, business: str | None = None
                       ) -> tuple[list[Change], int]:
         """Appointment rows written after ``marker`` (changed, new or gone), and the new
-        marker. Feed them to a snapshot's refresh; pass the new marker next time."""
+        marker: what ``refresh`` lays over a snapshot."""
         with self.store.read() as r:
             business = self._business_of(r, branch_id, business)
             changes = r.changes_since(StreamKey.of(business, branch_id, "appointments"),
@@ -260,6 +434,94 @@ class Cache:
                                         state.quarantined, span, fetched, age,
                                         state.last_error))
         return out
+
+
+# Rows changed since the compiled history beyond which a snapshot reads the raw rows
+# (and compiles them again) rather than a long overlay.
+COMPILED_LAG = 20_000
+
+
+class LiveSnapshot:
+    """The current snapshot of one branch, moved on by ``refresh()``.
+
+    ``snapshot`` is swapped whole under a lock; a check takes it once and runs on that
+    object, which never changes, so a refresh meanwhile cannot show it half an update.
+    """
+
+    def __init__(self, cache: Cache, snapshot: Snapshot) -> None:
+        self._cache = cache
+        self._lock = threading.Lock()
+        self._snapshot = snapshot
+
+    @property
+    def snapshot(self) -> Snapshot:
+        return self._snapshot
+
+    def refresh(self) -> Snapshot:
+        with self._lock:  # one refresh at a time; readers never wait
+            self._snapshot = self._cache.refresh(self._snapshot)
+            return self._snapshot
+
+
+@dataclass(frozen=True, slots=True)
+class _Origin:
+    """Where a snapshot came from: enough for ``refresh`` to find what changed since."""
+
+    url: str
+    business: str
+    branch: str
+    marker: int
+    streams: frozenset[str]
+    branch_row: dict[str, Any] = field(compare=False)
+
+
+# Snapshot -> origin, without keeping snapshots alive: refresh() looks a snapshot up here
+# (any Cache opened on the same URL can refresh it), and a core Snapshot carries no
+# cache-specific state of its own.
+_ORIGINS: weakref.WeakKeyDictionary[Snapshot, _Origin] = weakref.WeakKeyDictionary()
+_ORIGINS_LOCK = threading.Lock()
+
+
+def _register(snapshot: Snapshot, origin: _Origin) -> None:
+    with _ORIGINS_LOCK:
+        _ORIGINS[snapshot] = origin
+
+
+def _origin_of(snapshot: Snapshot) -> _Origin | None:
+    with _ORIGINS_LOCK:
+        return _ORIGINS.get(snapshot)
+
+
+def _coverage_doc(states: dict[str, StreamState]) -> dict[str, Any]:
+    """A snapshot document's ``coverage`` from its included streams' states: the local
+    dates every windowed stream covers without a hole, the oldest fetch, and each
+    stream's own fetch (``streams``, by snapshot key)."""
+    spans: list[tuple[date, date]] = []
+    ages: dict[str, datetime] = {}
+    for name, state in states.items():
+        span, fetched = freshness(state)
+        if span is not None:
+            spans.append(span)
+        if fetched is not None:
+            ages[name] = fetched
+    coverage: dict[str, Any] = {}
+    if spans:
+        start, end = max(s for s, _ in spans), min(e for _, e in spans)
+        if start <= end:
+            coverage.update({"from": start.isoformat(), "to": end.isoformat()})
+    if ages:
+        coverage["fetchedAt"] = iso_z(min(ages.values()))
+        coverage["streams"] = {name: iso_z(at) for name, at in sorted(ages.items())}
+    return coverage
+
+
+def _coverage_of(branch_row: dict[str, Any], states: dict[str, StreamState]
+                 ) -> m.Coverage:
+    """The canonical coverage of those states, read by the same reader a snapshot's is
+    (its dates become instants in the branch's zone)."""
+    coverage = _coverage_doc(states)
+    return load_snapshot({"branch": branch_row, **({"coverage": coverage} if coverage
+                                                   else {})}).coverage
 
 
 def _decode_rows(rows: list[bytes]) -> list[Any]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .. import InputError
+from .._errors import InputError
 
 
 class CacheError(InputError):

@@ -121,6 +121,16 @@ class Change:
     seq: int
 
 
+@dataclass(frozen=True, slots=True)
+class Compiled:
+    """A stream's rows in the engine's own columns as of change ``marker`` (an opaque
+    ``blob`` of ``format``), so a snapshot need not decode every raw row again."""
+
+    marker: int
+    format: str
+    blob: bytes
+
+
 @dataclass(slots=True)
 class WriteCounts:
     changed: int = 0
@@ -157,6 +167,12 @@ class Writer(Protocol):
     def quarantine(self, key: StreamKey, where: str, reason: str, raw: bytes,
                    at: datetime) -> None: ...
 
+    def spend(self, business: str, branch: str, day: date, limit: int) -> int | None:
+        """Count one request against the key's budget of ``day`` (UTC); None: spent."""
+
+    def put_compiled(self, key: StreamKey, compiled: Compiled) -> bool:
+        """Keep the stream's compiled form; False when the store cannot (read-only)."""
+
 
 class Reader(Protocol):
     """Reads inside one read transaction: one consistent state of the cache."""
@@ -173,6 +189,15 @@ class Reader(Protocol):
 
     def marker(self) -> int:
         """The latest change sequence number: rows written later have a greater one."""
+
+    def spent(self, business: str, branch: str, day: date) -> int:
+        """Requests counted against the key's budget of ``day`` (UTC)."""
+
+    def changed_since(self, key: StreamKey, marker: int) -> bool:
+        """Whether any row of ``key`` was written after ``marker`` (an index probe)."""
+
+    def compiled(self, key: StreamKey) -> Compiled | None:
+        """The stream's compiled form, if one was stored."""
 
     def progress(self, key: StreamKey, task: str) -> Progress | None: ...
 

@@ -19,6 +19,7 @@ from typing import Any
 from ._errors import CacheError
 from ._model import (
     Change,
+    Compiled,
     Progress,
     Row,
     StreamKey,
@@ -29,6 +30,28 @@ from ._model import (
 )
 
 SCHEMA_VERSION = "1"
+
+# A stream's rows compiled into the engine's columns (see _compiled.py), as of change
+# marker ``marker``: a snapshot reads it plus the rows changed since, not every raw row.
+# Derived data, so adding the table to a schema-1 cache is no migration: it is created
+# when missing (and simply not used by a cache opened read-only).
+_COMPILED_TABLE = """
+CREATE TABLE IF NOT EXISTS compiled (
+    business TEXT NOT NULL, branch TEXT NOT NULL, stream TEXT NOT NULL,
+    marker INTEGER NOT NULL, format TEXT NOT NULL, blob BLOB NOT NULL,
+    PRIMARY KEY (business, branch, stream)
+);
+"""
+
+# Requests spent per key (a platform's business/location, no credential) and UTC day:
+# a daily request budget (PNE's gateway plan) that holds across polls and processes.
+# Bookkeeping, so like ``compiled`` it is created when missing, not a schema change.
+_BUDGET_TABLE = """
+CREATE TABLE IF NOT EXISTS budget (
+    business TEXT NOT NULL, branch TEXT NOT NULL, day TEXT NOT NULL,
+    used INTEGER NOT NULL, PRIMARY KEY (business, branch, day)
+);
+"""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -72,7 +95,7 @@ CREATE TABLE IF NOT EXISTS quarantine (
     business TEXT NOT NULL, branch TEXT NOT NULL, stream TEXT NOT NULL,
     "where" TEXT NOT NULL, reason TEXT NOT NULL, raw BLOB NOT NULL, at TEXT NOT NULL
 );
-"""
+""" + _COMPILED_TABLE + _BUDGET_TABLE
 
 # An older copy never overwrites a newer one: version decides, then updatedAt; copies of
 # the same age are taken when they differ (rows without either: the latest fetch wins).
@@ -151,6 +174,14 @@ class SQLiteStore:
         if version is None or version[0] != SCHEMA_VERSION:
             found = None if version is None else version[0]
             raise CacheError(self.url, f"a cache of schema {SCHEMA_VERSION}, found {found}")
+        if "compiled" not in tables:
+            with contextlib.suppress(sqlite3.Error):  # read-only or busy: used without it
+                db.executescript(_COMPILED_TABLE)
+        if "budget" not in tables:
+            with contextlib.suppress(sqlite3.Error):  # read-only: spending fails later
+                db.executescript(_BUDGET_TABLE)
+        self.has_compiled = "compiled" in {r[0] for r in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")}
 
     @contextmanager
     def write(self) -> Iterator[_SQLiteWriter]:
@@ -159,7 +190,7 @@ class SQLiteStore:
             self._db.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
             raise CacheError(self.url, _problem(exc)) from None
-        writer = _SQLiteWriter(self._db)
+        writer = _SQLiteWriter(self._db, self.has_compiled)
         try:
             yield writer
             writer.close()
@@ -176,7 +207,7 @@ class SQLiteStore:
         """One read transaction: a consistent state, whatever a sync writes meanwhile."""
         try:
             self._db.execute("BEGIN")
-            yield _SQLiteReader(self._db)
+            yield _SQLiteReader(self._db, self.has_compiled)
             self._db.execute("COMMIT")
         except sqlite3.Error as exc:
             self._rollback()
@@ -209,9 +240,32 @@ def _problem(exc: sqlite3.Error) -> str:
 
 
 class _SQLiteWriter:
-    def __init__(self, db: sqlite3.Connection) -> None:
+    def __init__(self, db: sqlite3.Connection, has_compiled: bool = True) -> None:
         self._db = db
         self._seq: int | None = None
+        self._has_compiled = has_compiled
+
+    def put_compiled(self, key: StreamKey, compiled: Compiled) -> bool:
+        """Store a stream's compiled form (replacing the older one); False when this cache
+        has no place for it (opened read-only before the table existed)."""
+        if not self._has_compiled:
+            return False
+        self._db.execute("INSERT OR REPLACE INTO compiled VALUES (?, ?, ?, ?, ?, ?)",
+                         (key.business, key.branch, key.stream, compiled.marker,
+                          compiled.format, compiled.blob))
+        return True
+
+    def spend(self, business: str, branch: str, day: date, limit: int) -> int | None:
+        """Count one request of ``day`` (UTC) for the key, unless ``limit`` are counted
+        already: the new count, or None when the day's budget is spent."""
+        k = (business, branch, day.isoformat())
+        row = self._db.execute("SELECT used FROM budget WHERE business = ? AND branch = ? "
+                               "AND day = ?", k).fetchone()
+        used = 0 if row is None else int(row[0])
+        if used >= limit:
+            return None
+        self._db.execute("INSERT OR REPLACE INTO budget VALUES (?, ?, ?, ?)", (*k, used + 1))
+        return used + 1
 
     def _next_seq(self) -> int:
         # One sequence number per transaction: a marker is "every row written after it".
@@ -310,8 +364,33 @@ class _SQLiteWriter:
 
 
 class _SQLiteReader:
-    def __init__(self, db: sqlite3.Connection) -> None:
+    def __init__(self, db: sqlite3.Connection, has_compiled: bool = True) -> None:
         self._db = db
+        self._has_compiled = has_compiled
+
+    def compiled(self, key: StreamKey) -> Compiled | None:
+        if not self._has_compiled:
+            return None
+        row = self._db.execute(
+            "SELECT marker, format, blob FROM compiled WHERE business = ? AND branch = ? "
+            "AND stream = ?", (key.business, key.branch, key.stream)).fetchone()
+        return None if row is None else Compiled(int(row[0]), str(row[1]), bytes(row[2]))
+
+    def spent(self, business: str, branch: str, day: date) -> int:
+        """Requests counted for the key on ``day`` (UTC)."""
+        with contextlib.suppress(sqlite3.OperationalError):  # no budget table: none
+            row = self._db.execute("SELECT used FROM budget WHERE business = ? AND "
+                                   "branch = ? AND day = ?",
+                                   (business, branch, day.isoformat())).fetchone()
+            return 0 if row is None else int(row[0])
+        return 0
+
+    def changed_since(self, key: StreamKey, marker: int) -> bool:
+        # The (business, branch, stream, seq) index answers this without a scan.
+        return self._db.execute(
+            "SELECT 1 FROM rows WHERE business = ? AND branch = ? AND stream = ? AND "
+            "seq > ? LIMIT 1", (key.business, key.branch, key.stream, marker)
+        ).fetchone() is not None
 
     def state(self, key: StreamKey, *, counts: bool = True) -> StreamState | None:
         k = (key.business, key.branch, key.stream)

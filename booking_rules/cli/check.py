@@ -43,7 +43,8 @@ def add_arguments(subparsers: Any) -> None:
     p.add_argument("--snapshot", required=True, metavar="FILE",
                    help="the branch snapshot (JSON; - reads standard input)")
     p.add_argument("--branch", metavar="ID",
-                   help="the branchId to read when the snapshot's branch is a page of several")
+                   help="the branchId to read from a cache (--snapshot cache.db or "
+                   "sqlite:///cache.db), or when the snapshot's branch is a page of several")
     p.add_argument("--request", required=True, metavar="FILE",
                    help='the request: {"kind": ..., "body": ...} or a bare body (JSON; - '
                    "reads standard input)")

@@ -63,7 +63,8 @@ def add_arguments(subparsers: Any) -> None:
     p.add_argument("--snapshot", metavar="FILE",
                    help="the branch snapshot used when the request was sent (- : stdin)")
     p.add_argument("--branch", metavar="ID",
-                   help="the branchId to read when the snapshot's branch is a page of several")
+                   help="the branchId to read from a cache (--snapshot cache.db or "
+                   "sqlite:///cache.db), or when the snapshot's branch is a page of several")
     p.add_argument("--request", metavar="FILE", help="the request that was refused (JSON; "
                    "- : stdin)")
     p.add_argument("--error", metavar="FILE", help="the response body, as received (JSON, "

@@ -53,7 +53,8 @@ def add_arguments(subparsers: Any) -> None:
     p.add_argument("--snapshot", required=True, metavar="FILE",
                    help="the branch snapshot (JSON; - reads standard input)")
     p.add_argument("--branch", metavar="ID",
-                   help="the branchId to read when the snapshot's branch is a page of several")
+                   help="the branchId to read from a cache (--snapshot cache.db or "
+                   "sqlite:///cache.db), or when the snapshot's branch is a page of several")
     p.add_argument("--service", required=True, action="append", metavar="ID",
                    help="a service id; repeat for a back-to-back chain, in order")
     p.add_argument("--staff", metavar="ID",

@@ -18,7 +18,7 @@ from .context import Context, Item
 from .occupancy import usage
 from .report import Report, Violation, coverage_dates
 from .rule import Finding, Rule, Unknown
-from .ruleset import Ruleset
+from .ruleset import Ruleset, Step
 from .snapshot import Snapshot
 
 
@@ -90,20 +90,23 @@ def run(snap: Snapshot, req: m.Request, *, now: datetime, online: bool, rs: Rule
     unknowns: list[Violation] = []
     severity_of = rs.severity_of
     code_of, is_api = rs.table.code_of, rs.table.is_api
-    for rule, outcome, item, location in checker.outcomes(req, items):
+    needed: set[str] = set()
+    for rule, outcome, item, location in checker.outcomes(req, items, needed=needed):
         sched = item.schedule.index if item is not None else None
         if isinstance(outcome, Unknown):
             unknowns.append(Violation(code_of(rule), "unknown", outcome.reason, location, sched,
                                       dict(outcome.evidence), "", is_api(rule), rule.name))
         else:
-            found.append(Violation(code_of(rule), severity_of(rule), outcome.message,
-                                   outcome.location or location, sched,
-                                   dict(outcome.evidence), outcome.fix, is_api(rule),
-                                   rule.name))
+            # Worded when read: a verdict, its codes and the predicted code need no message.
+            found.append(Violation.of(code_of(rule), severity_of(rule), outcome,
+                                      outcome.location or location, sched, is_api(rule),
+                                      rule.name))
     repeats = _repeats(req.schedules)
     if repeats:
         found, unknowns = _fold(found, repeats), _fold(unknowns, repeats)
-    return Report.build(found, unknowns, rs, snap, now)
+    coverage = snap.coverage
+    return Report.build(found, unknowns, rs, snap, now, streams=tuple(
+        (name, coverage.fetched(name)) for name in m.LIST_NAMES if name in needed))
 
 
 # --- a schedule repeated in one request ---------------------------------------------------
@@ -182,8 +185,8 @@ class Checker:
     does not count.
     """
 
-    __slots__ = ("_cov_end", "_cov_start", "ignore", "now", "online", "quiet_clients", "rs",
-                 "snap")
+    __slots__ = ("_cov_end", "_cov_start", "_stale", "ignore", "now", "online",
+                 "quiet_clients", "rs", "snap")
 
     def __init__(self, snap: Snapshot, rs: Ruleset, now: datetime, online: bool, *,
                  quiet_clients: frozenset[str] = frozenset(),
@@ -191,6 +194,7 @@ class Checker:
         self.snap, self.rs, self.now, self.online = snap, rs, now, online
         self.quiet_clients, self.ignore = quiet_clients, ignore
         self._cov_start, self._cov_end = snap.coverage.start, snap.coverage.end
+        self._stale = _stale_lists(snap.coverage, now, rs.max_age) if rs.max_age else {}
 
     def passes(self, req: m.Request, items: list[Item], timeless: bool | None = None
                ) -> bool:
@@ -212,11 +216,13 @@ class Checker:
         return True
 
     def outcomes(self, req: m.Request, items: list[Item], timeless: bool | None = None, *,
-                 errors_only: bool = False
+                 errors_only: bool = False, needed: set[str] | None = None
                  ) -> Iterator[tuple[Rule, Finding | Unknown, Item | None, str]]:
         """Every outcome of checking ``req``, in report order: (rule, outcome, the
         schedule's item or None for the request, the schedule's location). ``timeless``:
-        see ``passes``; ``errors_only``: see ``Ruleset.steps``."""
+        see ``passes``; ``errors_only``: see ``Ruleset.steps``. ``needed``, when given,
+        collects the lists the rules run read (``model.LIST_NAMES``), for the report's
+        per-list ages."""
         snap, rs = self.snap, self.rs
         notice_rule = rs.notice_rule
         if timeless is not False:
@@ -254,6 +260,7 @@ class Checker:
         if req.appointment_id and req.appointment_id in snap.appointments:
             view = snap.with_changes(removed=(req.appointment_id,))
         cov_start, cov_end = self._cov_start, self._cov_end
+        stale = self._stale
         update = req.kind == "update"
         absent, hidden = snap.absent, bool(snap.quarantined)
         expired_rule = notice_rule("expired_hold") if timeless is not True else None
@@ -281,6 +288,9 @@ class Checker:
             location = item.schedule.location
             for step in steps:
                 ctx.options = step.options
+                lists = lists_of(step) if needed is not None or stale else None
+                if needed is not None and lists:
+                    needed.update(lists)
                 if uncovered and step.history:
                     yield step.rule, Unknown(
                         f"the snapshot does not cover {item.local_date} (coverage "
@@ -290,6 +300,12 @@ class Checker:
                 if absent and step.lists & absent:
                     yield step.rule, _absent(snap, step.lists & absent, step.code), item, \
                         location
+                    continue
+                # Freshness (RULES.md §6, ruleset option max_age), beside coverage.
+                too_old = sorted(lists & stale.keys()) if stale and lists else None
+                if too_old:
+                    yield step.rule, _too_old(too_old, stale, self.rs.max_age, step.code
+                                              ), item, location
                     continue
                 if "offer" in step.rule.silent_unless and item.schedule.offer_id and (
                         item.schedule.offer_id not in snap.offers):
@@ -388,6 +404,47 @@ def _expired(a: m.Appointment, ctx: Context) -> Finding:
         f"{created}, more than {minutes} min before now, so it is taken to have expired "
         "and does not block (ruleset option reserved_hold_minutes)",
         {"hold": ctx.describe(a), "createdAt": created, "reservedHoldMinutes": minutes})
+
+
+_HISTORY = frozenset({"appointments"})
+
+
+def lists_of(step: Step) -> frozenset[str]:
+    """The snapshot lists ``step``'s rule reads (``model.LIST_NAMES``): those it declares
+    (``Rule.lists``), and the appointments for a rule that reads history."""
+    return step.lists | _HISTORY if step.history else step.lists
+
+
+def _stale_lists(coverage: m.Coverage, now: datetime, max_age: int) -> dict[str, str]:
+    """The lists fetched more than ``max_age`` seconds before ``now`` (or at a time the
+    snapshot does not say), each with its age in words."""
+    out: dict[str, str] = {}
+    for name in m.LIST_NAMES:
+        at = coverage.fetched(name)
+        if at is None:
+            out[name] = "at a time the snapshot does not say"
+        elif (now - at).total_seconds() > max_age:
+            out[name] = (f"{_age((now - at).total_seconds())} before now (at "
+                         f"{format_utc(at)})")
+    return out
+
+
+def _age(seconds: float) -> str:
+    whole = int(seconds)
+    if whole < 120:
+        return f"{whole} s"
+    if whole < 7200:
+        return f"{whole // 60} min"
+    if whole < 172800:
+        return f"{whole // 3600} h {whole % 3600 // 60} min"
+    return f"{whole // 86400} days"
+
+
+def _too_old(names: list[str], stale: dict[str, str], max_age: int, code: str) -> Unknown:
+    said = "; ".join(f"{name} fetched {stale[name]}" for name in names)
+    return Unknown(f"{said}: older than the ruleset's max_age of {_age(max_age)}, so {code} "
+                   "cannot be decided on data that may have changed since",
+                   {"maxAgeSeconds": max_age, "stale": {n: stale[n] for n in names}})
 
 
 def clients_without_appointments(snap: Snapshot, client_ids: Iterable[str | None]

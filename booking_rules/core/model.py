@@ -244,11 +244,28 @@ class Client:
     name: str
 
 
+# The canonical lists of a snapshot, by the names rules and coverage use for them.
+LIST_NAMES = ("staff", "services", "roster", "breaks", "appointments", "rooms", "machines",
+              "offers", "courses", "course_items", "clients")
+
+
 @dataclass(frozen=True, slots=True)
 class Coverage:
+    """What a snapshot covers: local days (``start``/``end`` as instants), when it was
+    fetched (the oldest of its lists), and when each list was (``streams``: canonical list
+    name -> fetched-at, for the lists that say; the others count as ``fetched_at``)."""
+
     start: datetime | None = None
     end: datetime | None = None
     fetched_at: datetime | None = None
+    streams: tuple[tuple[str, datetime], ...] = ()
+
+    def fetched(self, name: str) -> datetime | None:
+        """When list ``name`` was fetched: its own stamp, else the snapshot's."""
+        for key, at in self.streams:
+            if key == name:
+                return at
+        return self.fetched_at
 
 
 @dataclass(frozen=True, slots=True)

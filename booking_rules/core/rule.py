@@ -57,14 +57,63 @@ class Option:
         return {bool: "true or false", str: "a string"}.get(kind, f"a {kind.__name__}")
 
 
-@dataclass(frozen=True, slots=True)
 class Finding:
-    """One reason a schedule would be refused, with what a person needs to act on it."""
+    """One reason a schedule would be refused, with what a person needs to act on it.
 
-    message: str
-    evidence: Mapping[str, Any] = field(default_factory=dict)
-    fix: str = ""
-    location: str | None = None  # defaults to the schedule's own location
+    ``message`` and ``evidence`` are given built, or as ``build``: a function returning
+    both, called the first time either is read. Most refusals are only counted (a verdict,
+    a code, a slot search, a pre-flight that stops at the first error), and wording a
+    message with its times costs more than deciding it; ``build`` must read only what the
+    check already decided, so the words are the same whenever they are read. Immutable
+    once built, as a frozen dataclass; two findings are equal when their fields are.
+    """
+
+    __slots__ = ("_build", "_evidence", "_message", "fix", "location")
+
+    def __init__(self, message: str = "", evidence: Mapping[str, Any] | None = None,
+                 fix: str = "", location: str | None = None, *,
+                 build: Callable[[], tuple[str, Mapping[str, Any]]] | None = None) -> None:
+        self._message = message
+        self._evidence: Mapping[str, Any] = {} if evidence is None else evidence
+        self._build = build
+        self.fix = fix
+        self.location = location  # defaults to the schedule's own location
+
+    def _force(self) -> None:
+        build = self._build
+        if build is not None:
+            # Stored before ``_build`` is cleared: a reader on another thread that sees it
+            # cleared sees the words too.
+            self._message, self._evidence = build()
+            self._build = None
+
+    @property
+    def message(self) -> str:
+        if self._build is not None:
+            self._force()
+        return self._message
+
+    @property
+    def evidence(self) -> Mapping[str, Any]:
+        if self._build is not None:
+            self._force()
+        return self._evidence
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Finding):
+            return NotImplemented
+        return (self.message, self.evidence, self.fix, self.location) == (
+            other.message, other.evidence, other.fix, other.location)
+
+    __hash__ = None  # type: ignore[assignment]  # evidence is a mapping: not hashable
+
+    def __reduce__(self) -> tuple[type[Finding], tuple[Any, ...]]:
+        # copy, deepcopy and pickle rebuild it worded: a ``build`` may not pickle.
+        return (Finding, (self.message, self.evidence, self.fix, self.location))
+
+    def __repr__(self) -> str:
+        return (f"Finding(message={self.message!r}, evidence={self.evidence!r}, "
+                f"fix={self.fix!r}, location={self.location!r})")
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,10 @@ _TOP_KEYS = {"name", "description", "platform", "extends", "online", "appointmen
 ENGINE_OPTIONS: dict[str, tuple[Any, str]] = {
     "reserved_holds_block": (True, "RESERVED holds block staff, client, room and machine "
                              "like ACTIVE appointments (Phorest: they do)."),
+    "max_age": (0, "Seconds: a list a rule reads (appointments, rosters, breaks, rooms, "
+                "...) fetched longer ago than this before now makes the rule answer "
+                "UNKNOWN, with the age in the reason (RULES.md §6); a list whose fetch time "
+                "the snapshot does not say counts as too old. 0: off."),
     "reserved_hold_minutes": (0, "A RESERVED hold older than this many minutes (by its "
                               "createdAt, against now) stops blocking, with a notice "
                               "(EXPIRED_HOLD). 0: off, a hold blocks however old it is. "
@@ -37,7 +41,7 @@ ENGINE_OPTIONS: dict[str, tuple[Any, str]] = {
                                  "the later schedules of the same request."),
 }
 # Upper bounds of the integer engine options: beyond them a value is a mistake.
-_OPTION_MAX = {"reserved_hold_minutes": 366 * 24 * 60}
+_OPTION_MAX = {"reserved_hold_minutes": 366 * 24 * 60, "max_age": 366 * 24 * 3600}
 
 
 def rulesets_dir() -> Path:
@@ -80,6 +84,7 @@ class Ruleset:
     online: bool = False
     appointment_times: m.Times = "local"
     reserved_holds_block: bool = True
+    max_age: int = 0  # seconds; 0: off
     reserved_hold_minutes: int = 0  # 0: off
     expand_existing_finish: bool = False
     assign_unnamed_resources: bool = True
@@ -310,10 +315,15 @@ def _a(value: object) -> str:
     return f"{'an' if kind[0] in 'aeiou' else 'a'} {kind}"
 
 
+def _is_name(name: str) -> bool:
+    """Whether a ruleset is named (a bundled one), not given by path."""
+    return not (name.endswith(".toml") or "/" in name or "\\" in name)
+
+
 def _locate(name: str, relative_to: Path | None = None) -> Path:
     if not name or len(name) > 4096 or "\0" in name:
         raise RulesetError(echo(name, 60), "a bundled ruleset name or a TOML path")
-    if name.endswith(".toml") or "/" in name or "\\" in name:
+    if not _is_name(name):
         p = Path(name)
         if not p.is_absolute() and relative_to is not None and os.path.lexists(
                 relative_to / p):
@@ -410,6 +420,7 @@ def _load(name_or_path: str | Path, table: CodeTable, files: list[str] | None) -
         severities=severities, rule_options=rule_options, priority=tuple(priority),
         online=online, appointment_times=times,
         reserved_holds_block=bool(engine_opts.get("reserved_holds_block", True)),
+        max_age=int(engine_opts.get("max_age", 0)),
         reserved_hold_minutes=int(engine_opts.get("reserved_hold_minutes", 0)),
         expand_existing_finish=bool(engine_opts.get("expand_existing_finish", False)),
         assign_unnamed_resources=bool(engine_opts.get("assign_unnamed_resources", True)),
@@ -433,15 +444,29 @@ def _stamps(files: Sequence[str]) -> tuple[tuple[str, int, int], ...] | None:
             return None
         out.append((name, st.st_mtime_ns, st.st_size))
     return tuple(out)
+# Bundled rulesets by (name, platform): files shipped inside the package, which do not
+# change while a process runs, so a check naming one costs a dictionary look-up (a stat
+# and a path resolution per check cost more than the check itself).
+_BUNDLED: dict[tuple[str, str], Ruleset] = {}
 
 
 def resolve_ruleset(ruleset: str | Path | Ruleset, table: CodeTable) -> Ruleset:
+    """A Ruleset as given, or loaded once: a bundled name from a cache, a file re-read
+    when it changes (its size or modification time), so a long-running server never
+    checks with a stale ruleset of its own."""
     if isinstance(ruleset, Ruleset):
         return ruleset
     if not isinstance(ruleset, str | os.PathLike):
         raise RulesetError("ruleset", "expected a bundled ruleset name, a TOML path or a "
                            f"Ruleset, got a {type(ruleset).__name__}")
-    path = _locate(os.fspath(ruleset))
+    name = os.fspath(ruleset)
+    bundled = (name, table.platform)
+    found_bundled = _BUNDLED.get(bundled)
+    if found_bundled is not None:
+        return found_bundled
+    path = _locate(name)
+    if _is_name(name):
+        return _BUNDLED.setdefault(bundled, load_ruleset(path, table))
     key = (_real(path), table.platform)
     found = _CACHE.get(key)
     if found is not None and _stamps([f for f, _, _ in found[0]]) == found[0]:

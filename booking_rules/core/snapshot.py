@@ -95,16 +95,19 @@ class _Overlay:
     __slots__ = ("by_client", "by_course", "by_machine", "by_offer", "by_room",
                  "by_staff", "delta", "hidden")
 
-    def __init__(self, delta: Delta, course_items: Mapping[str, m.ClientCourseItem]) -> None:
+    def __init__(self, delta: Delta, course_items: Mapping[str, m.ClientCourseItem],
+                 base_ids: Mapping[str, object]) -> None:
         self.delta = delta
-        # A changed appointment hides its base row as a removed one does.
-        self.hidden = delta.removed | delta.upserts.keys()
-        self.by_staff: dict[str, list[m.Appointment]] = defaultdict(list)
-        self.by_client: dict[str, list[m.Appointment]] = defaultdict(list)
-        self.by_room: dict[str, list[m.Appointment]] = defaultdict(list)
-        self.by_machine: dict[str, list[m.Appointment]] = defaultdict(list)
-        self.by_offer: dict[str, list[m.Appointment]] = defaultdict(list)
-        self.by_course: dict[str, list[m.Appointment]] = defaultdict(list)
+        # A changed appointment hides its base row as a removed one does; a new one (the
+        # engine's earlier schedules of a request) hides nothing, so the base's answers
+        # need no filtering then.
+        self.hidden = delta.removed | {k for k in delta.upserts if k in base_ids}
+        self.by_staff: dict[str, list[m.Appointment]] = {}
+        self.by_client: dict[str, list[m.Appointment]] = {}
+        self.by_room: dict[str, list[m.Appointment]] = {}
+        self.by_machine: dict[str, list[m.Appointment]] = {}
+        self.by_offer: dict[str, list[m.Appointment]] = {}
+        self.by_course: dict[str, list[m.Appointment]] = {}
         for a in delta.upserts.values():
             if not blocking(a):
                 continue
@@ -112,10 +115,10 @@ class _Overlay:
                                (a.room_id, self.by_room), (a.machine_id, self.by_machine),
                                (a.offer_id, self.by_offer)):
                 if key:
-                    table[key].append(a)
+                    table.setdefault(key, []).append(a)
             course = course_of(a.course_item_id, a.client_course_id, course_items)
             if course is not None:
-                self.by_course[course].append(a)
+                self.by_course.setdefault(course, []).append(a)
 
     def merge(self, found: list[m.Appointment], extra: list[m.Appointment]
               ) -> list[m.Appointment]:
@@ -563,7 +566,8 @@ class Snapshot:
             if found is None:
                 if self._overlay is not None:
                     found = self._root().with_times(times).with_changes(
-                        self._overlay.delta.upserts.values(), self._overlay.delta.removed)
+                        self._overlay.delta.upserts.values(), self._overlay.delta.removed,
+                        coverage=self.coverage)
                 else:
                     found = self._reread(times).with_finish(self.expanded)
                 self._variants[times] = found
@@ -621,17 +625,24 @@ class Snapshot:
         return self._base_snapshot if self._overlay is not None else self
 
     def with_changes(self, upserts: Iterable[m.Appointment] = (),
-                     removed: Iterable[str] = ()) -> Snapshot:
+                     removed: Iterable[str] = (), *,
+                     coverage: m.Coverage | None = None) -> Snapshot:
         """This snapshot with ``upserts`` added (or, for an id it holds, changed) and the
         appointments of ``removed`` gone: an overlay that shares this snapshot's indexes
         and answers every query as a snapshot rebuilt with those changes would. It costs
-        the size of the change; an overlay of an overlay composes the two changes."""
+        the size of the change; an overlay of an overlay composes the two changes.
+        ``coverage``: what the changed snapshot covers and when its lists were fetched
+        (a refresh from a cache moves it), else this snapshot's."""
         later = Delta({a.id: a for a in upserts}, frozenset(removed))
         base = self._root()
         delta = self._overlay.delta.then(later) if self._overlay is not None else later
-        out = copy.copy(base)
+        # A shallow copy of the base's attributes (indexes shared), made directly: the
+        # engine lays one overlay per earlier schedule of a request, so this is a hot path.
+        out = object.__new__(Snapshot)
+        out.__dict__.update(base.__dict__)
         out._base_snapshot = base
-        out._overlay = _Overlay(delta, base.course_items)
+        out._overlay = _Overlay(delta, base.course_items, base.appointments)
+        out.coverage = self.coverage if coverage is None else coverage
         out.appointments = _OverlayMap(base.appointments, delta)
         out._variants = {out.appointment_times: out}
         out._variants_lock = threading.Lock()

@@ -32,10 +32,19 @@ NAMES = tuple(_PLATFORMS)
 
 def get(name: str) -> ModuleType:
     """The platform package of ``name``."""
-    module = _PLATFORMS.get(name) if isinstance(name, str) else None
+    if not isinstance(name, str):
+        raise InputError("--platform", "", f"one of {', '.join(NAMES)}", name)
+    found = _LOADED.get(name)  # every check asks: a look-up, not an import machinery call
+    if found is not None:
+        return found
+    module = _PLATFORMS.get(name)
     if module is None:
         raise InputError("--platform", "", f"one of {', '.join(NAMES)}", name)
-    return import_module(module)
+    found = _LOADED[name] = import_module(module)
+    return found
+
+
+_LOADED: dict[str, ModuleType] = {}
 
 
 def infer(source: object) -> str:

@@ -42,9 +42,12 @@ Book after the client's other appointment ends, or move that one first
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import Any
 
 from ..core.context import Context, Item
+from ..core.model import Appointment
 from ..core.rule import Finding, Rule
 
 
@@ -54,14 +57,21 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
         return
     start, end = item.span
     for other in ctx.client_appointments(client_id, start, end):
-        yield Finding(
-            f"{ctx.client_name(client_id)} already has {ctx.label(other)} with "
-            f"{ctx.staff_name(other.staff_id)} {ctx.when(*other.span)}; this booking holds "
-            f"them {ctx.when(start, end)}.",
-            evidence={"clientId": client_id, "requested": ctx.when(start, end),
-                      "conflict": ctx.describe(other)},
-            fix="book after the client's other appointment, or move it first",
-        )
+        yield Finding(build=_words(ctx, client_id, start, end, other),
+                      fix="book after the client's other appointment, or move it first")
+
+
+def _words(ctx: Context, client_id: str, start: datetime, end: datetime, other: Appointment
+           ) -> Callable[[], tuple[str, dict[str, Any]]]:
+    """The message and evidence, worded when read (most refusals are only counted)."""
+    def build() -> tuple[str, dict[str, Any]]:
+        requested = ctx.when(start, end)
+        return (f"{ctx.client_name(client_id)} already has {ctx.label(other)} with "
+                f"{ctx.staff_name(other.staff_id)} {ctx.when(*other.span)}; this booking "
+                f"holds them {requested}.",
+                {"clientId": client_id, "requested": requested,
+                 "conflict": ctx.describe(other)})
+    return build
 
 
 RULE = Rule(check=check, doc=__doc__ or "",

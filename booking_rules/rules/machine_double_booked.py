@@ -81,28 +81,30 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
             return  # UNKNOWN_ID reports it
         count, quantity, evidence = _usage(ctx, machine_id, start, end)
         if count >= quantity:
-            ev = evidence()
-            yield Finding(
-                f"{ev['machine']} has {quantity} unit(s) and {count} already in use at "
-                f"{ev['peakAt']}; this booking needs one {ctx.when(start, end)}.",
-                evidence=ev, fix="choose another time or another suitable machine")
+            def build() -> tuple[str, dict[str, Any]]:
+                ev = evidence()
+                return (f"{ev['machine']} has {quantity} unit(s) and {count} already in use "
+                        f"at {ev['peakAt']}; this booking needs one {ctx.when(start, end)}.",
+                        ev)
+            yield Finding(build=build, fix="choose another time or another suitable machine")
         return
     listed = [mid for mid in (item.service.machine_ids if item.service else ())
               if mid in ctx.snapshot.machines]
     if not listed:
         return
     usage = [_usage(ctx, mid, start, end) for mid in listed]
-    full = [evidence() for count, quantity, evidence in usage if count >= quantity]
+    taken = [evidence for count, quantity, evidence in usage if count >= quantity]
     need_all = ctx.options.get("without_machine_id", "any") == "all"
-    if (need_all and full) or (not need_all and len(full) == len(usage)):
-        yield Finding(
-            ("a machine this service needs is fully in use: " if need_all else
-             "no machine this service can use is free: ")
-            + "; ".join(f"{ev['machine']} {ev['peakInUse']} of {ev['quantity']} in use"
-                        for ev in full) + f" during {ctx.when(start, end)}.",
-            evidence={"machines": full, "requested": ctx.when(start, end),
-                      "mode": "all" if need_all else "any"},
-            fix="choose another time")
+    if (need_all and taken) or (not need_all and len(taken) == len(usage)):
+        def build() -> tuple[str, dict[str, Any]]:
+            full = [evidence() for evidence in taken]
+            return (("a machine this service needs is fully in use: " if need_all else
+                     "no machine this service can use is free: ")
+                    + "; ".join(f"{ev['machine']} {ev['peakInUse']} of {ev['quantity']} in use"
+                                for ev in full) + f" during {ctx.when(start, end)}.",
+                    {"machines": full, "requested": ctx.when(start, end),
+                     "mode": "all" if need_all else "any"})
+        yield Finding(build=build, fix="choose another time")
 
 
 RULE = Rule(

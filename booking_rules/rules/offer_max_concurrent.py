@@ -45,6 +45,7 @@ or book without the special offer. `GET .../appointment` lists the offer's booki
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from ..core.context import Context, Item
 from ..core.rule import Finding, Option, Rule
@@ -71,18 +72,19 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
     held = [others[i] for i in held_at]
     if peak_count < limit:
         return
-    at = at or start
-    names = "; ".join(ctx.name_of(a) for a in held) or "none (the limit is 0)"
-    yield Finding(
-        f"The {offer_label(offer)} allows {limit} booking{'s' if limit != 1 else ''} at "
-        f"a time; at {ctx.when(at)} it already has {peak_count}: {names}. This "
-        f"{ctx.service_name(item.schedule.service_id)} needs it {ctx.when(start, end)}.",
-        evidence={**offer_evidence(offer), "requested": ctx.when(start, end),
-                  "peak": peak_count, "peakAt": ctx.when(at), "limit": limit,
-                  "conflicts": [ctx.describe(a) for a in held]},
-        fix="choose a time when the offer has a free place, or book without the special "
-        "offer",
-    )
+    peak_at = at or start
+
+    def build() -> tuple[str, dict[str, Any]]:
+        names = "; ".join(ctx.name_of(a) for a in held) or "none (the limit is 0)"
+        return (f"The {offer_label(offer)} allows {limit} booking{'s' if limit != 1 else ''} "
+                f"at a time; at {ctx.when(peak_at)} it already has {peak_count}: {names}. "
+                f"This {ctx.service_name(item.schedule.service_id)} needs it "
+                f"{ctx.when(start, end)}.",
+                {**offer_evidence(offer), "requested": ctx.when(start, end),
+                 "peak": peak_count, "peakAt": ctx.when(peak_at), "limit": limit,
+                 "conflicts": [ctx.describe(a) for a in held]})
+    yield Finding(build=build, fix="choose a time when the offer has a free place, or book "
+                  "without the special offer")
 
 
 RULE = Rule(check=check, doc=__doc__ or "",

@@ -43,6 +43,7 @@ Pick a day on which the offer still has places, or book without the special offe
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from ..core.context import Context, Item
 from ..core.rule import Finding, Option, Rule
@@ -65,18 +66,18 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
     booked = sorted(ctx.offer_day(offer.id, item.local_date), key=lambda a: a.start)
     if len(booked) < limit:
         return
-    names = "; ".join(f"{ctx.name_of(a)} {ctx.when(a.start, a.span[1])}" for a in booked)
-    yield Finding(
-        f"The {offer_label(offer)} allows {limit} booking{'s' if limit != 1 else ''} a "
-        f"day; {item.local_date:%Y-%m-%d} (branch local date) already has {len(booked)}"
-        f"{': ' + names if names else ''}. This "
-        f"{ctx.service_name(item.schedule.service_id)} is {ctx.when(item.start)}.",
-        evidence={**offer_evidence(offer), "localDate": item.local_date.isoformat(),
-                  "requested": ctx.when(item.start), "count": len(booked), "limit": limit,
-                  "booked": [ctx.describe(a) for a in booked]},
-        fix="choose a day on which the offer still has places, or book without the special "
-        "offer",
-    )
+
+    def build() -> tuple[str, dict[str, Any]]:
+        names = "; ".join(f"{ctx.name_of(a)} {ctx.when(a.start, a.span[1])}" for a in booked)
+        return (f"The {offer_label(offer)} allows {limit} booking{'s' if limit != 1 else ''} "
+                f"a day; {item.local_date:%Y-%m-%d} (branch local date) already has "
+                f"{len(booked)}{': ' + names if names else ''}. This "
+                f"{ctx.service_name(item.schedule.service_id)} is {ctx.when(item.start)}.",
+                {**offer_evidence(offer), "localDate": item.local_date.isoformat(),
+                 "requested": ctx.when(item.start), "count": len(booked), "limit": limit,
+                 "booked": [ctx.describe(a) for a in booked]})
+    yield Finding(build=build, fix="choose a day on which the offer still has places, or "
+                  "book without the special offer")
 
 
 RULE = Rule(check=check, doc=__doc__ or "",

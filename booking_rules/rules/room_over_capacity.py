@@ -115,33 +115,33 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
         capacity = ctx.snapshot.rooms[room_id].capacity
         count, at, evidence = occupancy(ctx, room_id, start, end)
         if count >= capacity:
-            shown = evidence()
-            yield Finding(
-                f"{shown['room']} (capacity {capacity}) already holds {count} at "
-                f"{ctx.when(at) if at else ctx.when(start)}; this booking needs it "
-                f"{ctx.when(start, end)}.",
-                evidence=shown,
-                fix="choose another suitable room or another time",
-            )
+            def build() -> tuple[str, dict[str, Any]]:
+                shown = evidence()
+                return (f"{shown['room']} (capacity {capacity}) already holds {count} at "
+                        f"{ctx.when(at) if at else ctx.when(start)}; this booking needs it "
+                        f"{ctx.when(start, end)}.", shown)
+            yield Finding(build=build, fix="choose another suitable room or another time")
         return
     service_rooms = item.service.room_ids if item.service else ()
     listed = [r for r in service_rooms if r in ctx.snapshot.rooms]
     if not listed:
         return
-    tried = []
+    full = []
     for rid in listed:
         count, _, evidence = occupancy(ctx, rid, start, end)
         if count < ctx.snapshot.rooms[rid].capacity:
             return
-        tried.append(evidence())
-    yield Finding(
-        f"none of the rooms {item.service.name if item.service else ''} can use has space "
-        f"for all of {ctx.when(start, end)}: "
-        + "; ".join(f"{e['room']} holds {e['peakOccupancy']} of {e['capacity']}"
-                    for e in tried) + ".",
-        evidence={"rooms": tried, "requested": ctx.when(start, end)},
-        fix="choose another time",
-    )
+        full.append(evidence)
+    name = item.service.name if item.service else ""
+
+    def build_any() -> tuple[str, dict[str, Any]]:
+        tried = [evidence() for evidence in full]
+        return (f"none of the rooms {name} can use has space for all of "
+                f"{ctx.when(start, end)}: "
+                + "; ".join(f"{e['room']} holds {e['peakOccupancy']} of {e['capacity']}"
+                            for e in tried) + ".",
+                {"rooms": tried, "requested": ctx.when(start, end)})
+    yield Finding(build=build_any, fix="choose another time")
 
 
 RULE = Rule(check=check, doc=__doc__ or "", module=__name__, history=True,

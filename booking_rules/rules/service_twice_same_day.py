@@ -31,9 +31,11 @@ Book another day, or change the existing appointment instead of adding one
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from ..core.context import Context, Item
+from ..core.model import Appointment
 from ..core.rule import Finding, Rule
 
 
@@ -43,13 +45,20 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
         return
     for other in ctx.client_day(client_id, item.local_date):
         if other.service_id == service_id:
-            yield Finding(
-                f"{ctx.client_name(client_id)} already has {ctx.label(other)} on "
+            yield Finding(build=_words(ctx, item, client_id, other),
+                          fix="book another day, or move the existing appointment")
+
+
+def _words(ctx: Context, item: Item, client_id: str, other: Appointment
+           ) -> Callable[[], tuple[str, dict[str, Any]]]:
+    """The message and evidence, worded when read (most refusals are only counted)."""
+    def build() -> tuple[str, dict[str, Any]]:
+        return (f"{ctx.client_name(client_id)} already has {ctx.label(other)} on "
                 f"{item.local_date} ({ctx.when(*other.span)}).",
-                evidence={"clientId": client_id, "serviceId": service_id,
-                          "localDate": item.local_date.isoformat(),
-                          "existing": ctx.describe(other)},
-                fix="book another day, or move the existing appointment")
+                {"clientId": client_id, "serviceId": item.schedule.service_id,
+                 "localDate": item.local_date.isoformat(),
+                 "existing": ctx.describe(other)})
+    return build
 
 
 RULE = Rule(check=check, doc=__doc__ or "",

@@ -76,9 +76,12 @@ another qualified staff member at the same time. Phorest's own answer is
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import Any
 
 from ..core.context import Context, Item
+from ..core.model import Appointment
 from ..core.rule import Finding, Rule
 
 
@@ -90,15 +93,23 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
             if other.id in seen:
                 continue
             seen.add(other.id)
-            yield Finding(
-                f"{ctx.staff_name(staff_id)} is already booked {ctx.when(*other.blocks[0])} "
-                f"with {ctx.name_of(other)}; this service needs them "
-                f"{ctx.when(start, end)}.",
-                evidence={"staffId": staff_id, "requested": ctx.when(start, end),
-                          "conflict": ctx.describe(other)},
-                fix="choose another time for this staff member, or another qualified staff "
-                "member at this time (`booking-rules slots` lists both)",
-            )
+            yield Finding(build=_words(ctx, staff_id, start, end, other), fix=_FIX)
+
+
+_FIX = ("choose another time for this staff member, or another qualified staff member at "
+        "this time (`booking-rules slots` lists both)")
+
+
+def _words(ctx: Context, staff_id: str, start: datetime, end: datetime, other: Appointment
+           ) -> Callable[[], tuple[str, dict[str, Any]]]:
+    """The message and evidence, worded when read (most refusals are only counted)."""
+    def build() -> tuple[str, dict[str, Any]]:
+        requested = ctx.when(start, end)
+        return (f"{ctx.staff_name(staff_id)} is already booked {ctx.when(*other.blocks[0])} "
+                f"with {ctx.name_of(other)}; this service needs them {requested}.",
+                {"staffId": staff_id, "requested": requested,
+                 "conflict": ctx.describe(other)})
+    return build
 
 
 RULE = Rule(check=check, doc=__doc__ or "", module=__name__, history=True,

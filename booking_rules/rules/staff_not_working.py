@@ -37,7 +37,7 @@ from `GET .../staff/worktimetable`, breaks from `GET .../break`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -50,13 +50,19 @@ def check(item: Item, ctx: Context) -> Iterator[Finding]:
     for start, end in item.blocks:
         if ctx.working_window(staff_id, start, end) is not None:
             continue
-        yield Finding(
-            f"{ctx.staff_name(staff_id)} is not working for all of {ctx.when(start, end)}"
-            f"; {_worked(ctx, staff_id, start, end)}.",
-            evidence=_evidence(ctx, staff_id, start, end),
-            fix="choose a time inside the staff member's roster, or another staff member "
-            "who is working then",
-        )
+        yield Finding(build=_words(ctx, staff_id, start, end),
+                      fix="choose a time inside the staff member's roster, or another staff "
+                      "member who is working then")
+
+
+def _words(ctx: Context, staff_id: str, start: datetime, end: datetime
+           ) -> Callable[[], tuple[str, dict[str, Any]]]:
+    """The message and evidence, worded when read (most refusals are only counted)."""
+    def build() -> tuple[str, dict[str, Any]]:
+        return (f"{ctx.staff_name(staff_id)} is not working for all of "
+                f"{ctx.when(start, end)}; {_worked(ctx, staff_id, start, end)}.",
+                _evidence(ctx, staff_id, start, end))
+    return build
 
 
 def _day_bounds(start: datetime, end: datetime) -> tuple[datetime, datetime]:

@@ -11,7 +11,8 @@ otherwise, naming which was wrong: the real body is not documented). Lists page 
 ``Page`` (1-based) and ``Rows`` (at most 100), with ``DataTotalRows``/``DataTotalPages``
 headers and a bare JSON array body.
 
-- ``GET /status``; ``GET /services``, ``/employees``, ``/products``, ``/customers`` (the
+- ``GET /status``; ``GET /companies`` (the one location); ``GET /services``,
+  ``/employees``, ``/products``, ``/customers`` (the
   customer search fields), ``/appointments``, ``/orders``, ``/orders/{id}``;
 - ``GET /appointments/ShowAvailable`` (all four parameters required), computed by
   ``booking_rules.find_slots`` with the PNE ruleset;
@@ -175,6 +176,10 @@ class _Api:
             _company(request, self.state)
             return _page(request, _active(request, self.state.rows(key)))
         return read
+
+    async def companies(self, request: Request) -> Response:
+        # The one location this sandbox holds, as PNE lists the companies a key reads.
+        return _page(request, [self.state.doc["Company"]])
 
     async def customers(self, request: Request) -> Response:
         if self.vish:
@@ -431,6 +436,7 @@ def create_pne_app(state: PneState, *, clock: Callable[[], datetime] | None = No
     r = PNE_ROOT
     routes = [
         Route(f"{r}/status", guarded(api.status), methods=["GET"]),
+        Route(f"{r}/companies", guarded(api.companies), methods=["GET"]),
         Route(f"{r}/services", guarded(api.listing("Services")), methods=["GET"]),
         Route(f"{r}/employees", guarded(api.listing("Employees")), methods=["GET"]),
         Route(f"{r}/products", guarded(api.listing("Products", pne_only=True)),

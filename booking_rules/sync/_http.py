@@ -130,7 +130,7 @@ class Api:
     def __init__(self, base_url: str, business: str, credentials: Credentials, *,
                  transport: httpx.BaseTransport | None = None,
                  retry: RetryPolicy | None = None, timeout: float = 30.0,
-                 clock: Any = None) -> None:
+                 clock: Any = None, query: Mapping[str, str] | None = None) -> None:
         self.base_url = base_url.rstrip("/")
         self.business = business
         self.credentials = credentials
@@ -138,7 +138,8 @@ class Api:
         self._clock = clock or (lambda: datetime.now(UTC))
         self._client = httpx.Client(auth=credentials.auth(), transport=transport,
                                     timeout=timeout, follow_redirects=False,
-                                    headers={"Accept": "application/json"})
+                                    headers={"Accept": "application/json"},
+                                    params=dict(query or {}))
         self.requests = 0  # every request sent, retries included
         self.retried = 0
         self.waited_for_retry_after = 0.0  # seconds asked by 429s (not slept in tests)
@@ -149,6 +150,10 @@ class Api:
 
     def url(self, path: str) -> str:
         return f"{self.base_url}/{self.business}/{path}"
+
+    def label(self, path: str) -> str:
+        """The endpoint as messages name it: never the base URL's query (a key)."""
+        return f"/{self.business}/{path}"
 
     def _retry_on(self, exc: Exception) -> bool | float:
         if isinstance(exc, _Retryable):
@@ -167,15 +172,14 @@ class Api:
             retry: RetryPolicy | None = None) -> httpx.Response:
         """One GET, retried; the response has a status below 400 (or 404)."""
         policy = retry or self.retry
-        label = f"/{self.business}/{path}"
+        label = self.label(path)
         try:
             for attempt in stamina.retry_context(
                     on=self._retry_on, attempts=policy.attempts, timeout=policy.timeout,
                     wait_initial=policy.wait_initial, wait_max=policy.wait_max,
                     wait_jitter=policy.wait_jitter):
                 with attempt:
-                    if self.budget is not None and self.requests >= self.budget:
-                        raise BudgetExhausted(self.budget)
+                    self._before_request()
                     self.requests += 1
                     response = self._client.get(self.url(path), params=dict(params))
                     if response.status_code == 429 or response.status_code >= 500:
@@ -192,23 +196,36 @@ class Api:
             raise StreamError(label, page, f"connection failed after {policy.attempts} "
                               f"attempts ({exc.__class__.__name__})") from None
         status = response.status_code
-        if status == 401:
-            hint = self.credentials.username_hint
-            raise AuthError(
-                f"GET {label}: HTTP 401: Phorest refused the username and password from "
-                f"{self.credentials.source}" + (f"; {hint}" if hint else
-                                                "; check the password"))
-        if status == 403:
-            raise AuthError(
-                f"GET {label}: HTTP 403: the credentials from {self.credentials.source} "
-                f"were accepted but may not read business {self.business} (ask Phorest "
-                "support to grant this API user access)")
+        refused = self._auth_error(status, label)
+        if refused is not None:
+            raise refused
         if 300 <= status < 400:
             raise StreamError(label, page, f"HTTP {status} redirect (not followed: the "
                               "base URL may be wrong)")
         if status >= 400 and status != 404:
             raise StreamError(label, page, f"HTTP {status}: {_detail(response)}")
         return response
+
+    def _before_request(self) -> None:
+        """Called before every request sent, retries included: the budget's gate (a
+        platform with a budget kept elsewhere overrides it)."""
+        if self.budget is not None and self.requests >= self.budget:
+            raise BudgetExhausted(self.budget)
+
+    def _auth_error(self, status: int, label: str) -> AuthError | None:
+        """What a 401/403 means, naming where the credentials came from, never them."""
+        if status == 401:
+            hint = self.credentials.username_hint
+            return AuthError(
+                f"GET {label}: HTTP 401: Phorest refused the username and password from "
+                f"{self.credentials.source}" + (f"; {hint}" if hint else
+                                                "; check the password"))
+        if status == 403:
+            return AuthError(
+                f"GET {label}: HTTP 403: the credentials from {self.credentials.source} "
+                f"were accepted but may not read business {self.business} (ask Phorest "
+                "support to grant this API user access)")
+        return None
 
     def pages(self, path: str, params: Mapping[str, Any], keys: tuple[str, ...], *,
               start: int = 0, size: int = 100, paged: bool = True) -> Iterator[Page]:

@@ -13,6 +13,7 @@ one-line summary of each poll to stdout. Credentials never appear in either.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import time
@@ -23,11 +24,11 @@ from typing import Any, TextIO
 import httpx
 
 from .. import BookingRulesError
-from ..cache import DEFAULT_URL, open_cache
+from ..cache import COMPILED_LAG, DEFAULT_URL, Cache, open_cache
 from ._credentials import from_environment, from_file
 from ._errors import SetupError
 from ._http import resolve_base_url
-from ._syncer import StreamResult, Syncer
+from ._syncer import PollSummary, StreamResult, Syncer
 
 EXIT_OK, EXIT_INCOMPLETE, EXIT_SETUP = 0, 1, 2
 
@@ -79,11 +80,15 @@ def add_arguments(subparsers: Any, command: Command | None = None) -> None:
 
     p = make(subparsers, "sync", "poll a branch from the Phorest API into the cache",
              SYNC_DESCRIPTION, SYNC_EXAMPLES, SYNC_EXITS)
-    p.add_argument("--business", required=True, help="the Phorest business id")
-    p.add_argument("--branch", required=True, help="the Phorest branch id")
+    p.add_argument("--platform", choices=["phorest", "pne"], default="phorest",
+                   help="phorest (default) or pne: one PNE location (docs/pne.md)")
+    p.add_argument("--business", help="the Phorest business id (Phorest: required)")
+    p.add_argument("--branch", "--location", dest="branch", required=True,
+                   help="the Phorest branch id, or the PNE location (CompanyId)")
     p.add_argument("--cache", default=DEFAULT_URL, help=f"cache URL (default {DEFAULT_URL})")
-    p.add_argument("--base-url", default="eu",
-                   help="eu (default), us, dev, or a URL such as a local sandbox's")
+    p.add_argument("--base-url", default=None,
+                   help="eu (Phorest's default), us, dev, or a URL such as a local "
+                   "sandbox's (PNE's default: its API)")
     p.add_argument("--from", dest="from_", metavar="DATE",
                    help="first local date to cover (yyyy-mm-dd; default 30 days ago)")
     p.add_argument("--to", metavar="DATE",
@@ -93,8 +98,9 @@ def add_arguments(subparsers: Any, command: Command | None = None) -> None:
     p.add_argument("--credentials-file", metavar="FILE",
                    help='JSON {"username", "password"} or PHOREST_USERNAME=/PHOREST_PASSWORD= '
                    "lines")
-    p.add_argument("--budget", type=int, default=5000, metavar="N",
-                   help="at most N requests per poll (default 5000)")
+    p.add_argument("--budget", type=int, default=None, metavar="N",
+                   help="Phorest: at most N requests per poll (default 5000); PNE: per UTC "
+                   "day across polls, counted in the cache (default 1000)")
     p.set_defaults(func=run_sync)
 
     p = make(subparsers, "cache", "inspect the local cache", STATUS_DESCRIPTION,
@@ -195,6 +201,17 @@ def run_sync(args: argparse.Namespace, *, transport: httpx.BaseTransport | None 
     transport, a fixed clock, the environment, the streams, a bounded watch)."""
     out = out or sys.stdout
     err = err or sys.stderr
+    if getattr(args, "platform", "phorest") == "pne":
+        from ._pne_cli import run_pne_sync  # PNE's sync is imported only when asked
+
+        return run_pne_sync(args, transport=transport, clock=clock, environ=environ,
+                            out=out, err=err, sleep=sleep, max_polls=max_polls)
+    if args.business is None:
+        print("booking-rules: sync: --business is required (the Phorest business id)",
+              file=err)
+        return EXIT_SETUP
+    if args.budget is None:
+        args.budget = 5000
     progress: _Plain | None = None
     cache = None
     syncer = None
@@ -206,7 +223,7 @@ def run_sync(args: argparse.Namespace, *, transport: httpx.BaseTransport | None 
             raise SetupError("--watch: expected a number of seconds above 0")
         if args.budget is not None and args.budget < 1:
             raise SetupError("--budget: expected at least 1 request")
-        base_url = resolve_base_url(args.base_url)
+        base_url = resolve_base_url(args.base_url or "eu")
         credentials = (from_file(args.credentials_file) if args.credentials_file
                        else from_environment(environ))
         cache = open_cache(args.cache, create=True)
@@ -222,6 +239,7 @@ def run_sync(args: argparse.Namespace, *, transport: httpx.BaseTransport | None 
             summary = syncer.poll(refresh_all=polls == 0)
             polls += 1
             print(summary, file=out, flush=True)
+            _compile_if_due(cache, args.business, args.branch, summary)
             status = EXIT_OK if summary.ok else EXIT_INCOMPLETE
             if args.watch is None or (max_polls is not None and polls >= max_polls):
                 return status
@@ -239,6 +257,20 @@ def run_sync(args: argparse.Namespace, *, transport: httpx.BaseTransport | None 
             syncer.close()
         if cache is not None:
             cache.close()
+
+
+def _compile_if_due(cache: Cache, business: str, branch: str, summary: PollSummary) -> None:
+    """Compile the branch's history again when it has none or lags by many rows, so the
+    next snapshot (a check) reads the compiled history, not every raw row. A cache it
+    cannot compile (locked, read-only, rows the loader refuses) is left as it is: the
+    snapshot then reads the raw rows, and says what is wrong if anything is."""
+    if not summary.streams.get("appointments") or not summary.streams[
+            "appointments"].rows_changed:
+        return
+    lag = cache.compiled_lag(branch, business=business)
+    if lag is None or lag > COMPILED_LAG // 4:
+        with contextlib.suppress(BookingRulesError):
+            cache.compile(branch, business=business)
 
 
 def _age(seconds: int | None) -> str:

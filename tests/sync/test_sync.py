@@ -100,8 +100,12 @@ def test_a_full_sync_gives_the_same_reports_as_the_data_it_came_from(
     _assert_same_as_fake(cache, fake)
     snap = cache.snapshot(BRANCH)
     doc, _ = cache.document(BRANCH)
-    assert doc["coverage"] == {"from": "2026-10-02", "to": "2027-01-30",
-                               "fetchedAt": "2026-11-01T12:00:00.000000Z"}
+    at = "2026-11-01T12:00:00.000000Z"
+    assert doc["coverage"] == {"from": "2026-10-02", "to": "2027-01-30", "fetchedAt": at,
+                               "streams": {name: at for name in (
+                                   "appointments", "breaks", "clientCourses", "clients",
+                                   "courses", "machines", "rooms", "services",
+                                   "specialOffers", "staff", "workTimeTables")}}
     # The fake's exported state with the cache's coverage: the very same reports.
     exported = br.load_snapshot({**fake.state(), "coverage": doc["coverage"]})
     # The public route (document -> load_snapshot) and the fast one agree too.

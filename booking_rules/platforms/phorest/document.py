@@ -19,20 +19,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, time, timedelta
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import msgspec
 from pydantic import ValidationError
 
 from ... import _json
 from ..._errors import InputError
-from ..._time import load_zone, local_span
+from ..._time import EPOCH, LocalDays, check_date, load_zone, local_span, parse_local_time
 from ...core import model as m
 from ...core.appointments import AppointmentTable
 from ...core.snapshot import SnapshotParts
 from .common import LIST_KEYS, Audit, first_error, page_items, suggest, validate
 from .history import table_from_json, table_from_value
 from .wire import (
+    COVERAGE_STREAMS,
     BranchIn,
     ClientCourseIn,
     ClientIn,
@@ -243,8 +244,20 @@ def read_snapshot_doc(
         if key not in KNOWN_TOP:
             audit.unknown_field("", str(key), str(key), KNOWN_TOP)
 
+    local_days = LocalDays(zone)
+
     def local_wall_span(day: date, start: time, end: time, where: str) -> tuple[
             datetime, datetime]:
+        # A long-running salon's rosters hold a slot per staff member per day for years:
+        # on a day whose UTC offset never changes, a wall time is that day's UTC midnight
+        # plus the time of day (``LocalDays``); a day with a transition is read exactly.
+        ordinal = day.toordinal()
+        base = local_days.plain(ordinal)
+        if base is not None:
+            next_base = base if end >= start else local_days.plain(ordinal + 1)
+            if next_base is not None:
+                return (EPOCH + timedelta(microseconds=base + _micros(start)),
+                        EPOCH + timedelta(microseconds=next_base + _micros(end)))
         rs, re_ = local_span(day, start, end, zone)
         for r in (rs, re_):
             if r.shifted:
@@ -335,8 +348,16 @@ def read_snapshot_doc(
             day = value + timedelta(days=1) if end else value  # `to` dates are inclusive
             return local_span(day, time(0), time(0), zone)[0].instant
 
+        streams: list[tuple[str, datetime]] = []
+        for key, value in sorted((cov.streams or {}).items()):
+            if key not in COVERAGE_STREAMS:
+                raise InputError(source, f"coverage.streams.{key}", "a snapshot list key ("
+                                 + ", ".join(COVERAGE_STREAMS) + ")")
+            at = instant(value, False)
+            assert at is not None  # a date or an instant, validated above
+            streams.append((COVERAGE_STREAMS[key], at))
         parts.coverage = m.Coverage(instant(cov.from_, False), instant(cov.to, True),
-                                    instant(cov.fetchedAt, False))
+                                    instant(cov.fetchedAt, False), tuple(streams))
     # What the reading itself found (unknown keys, nulls, unreadable rows) comes first.
     parts.notices[:0] = reader.notices()
     return branch_row, times, declared, parts
@@ -346,6 +367,7 @@ def _read_rosters(reader: _Reader, span: Callable[[date, time, time, str],
                                                    tuple[datetime, datetime]]) -> None:
     """Rosters: WORKING slots only; an empty slot (end equal to start) is no time."""
     parts = reader.parts
+    plain = _PlainRows()
     for i, item in enumerate(reader.rows("workTimeTables") or ()):
         where = f"workTimeTables[{i}]"
         slots = item.get("timeSlots") if isinstance(item, dict) else None
@@ -365,7 +387,8 @@ def _read_rosters(reader: _Reader, span: Callable[[date, time, time, str],
             continue
         for j, raw in enumerate(slots):
             at = f"{where}.timeSlots[{j}]"
-            slot = reader.read(TimeSlotIn, raw, "workTimeTables[].timeSlots[]", at)
+            slot = plain.slot(raw) or reader.read(TimeSlotIn, raw,
+                                                  "workTimeTables[].timeSlots[]", at)
             if slot is None:
                 day = _day(raw, "date")
                 reader.quarantine(at, reader.unreadable[-1][1],
@@ -385,6 +408,122 @@ def _read_rosters(reader: _Reader, span: Callable[[date, time, time, str],
             parts.roster.append(m.RosterSlot(table.staffId, slot.date, s0, e0, off))
 
 
+def _micros(clock: time) -> int:
+    return ((clock.hour * 60 + clock.minute) * 60 + clock.second) * 1_000_000 + (
+        clock.microsecond)
+
+
+class _Slot(NamedTuple):
+    """A roster slot read by ``_PlainRows``: ``TimeSlotIn``'s fields, without pydantic's
+    construction cost (a long-running salon's roster holds one per staff per day)."""
+
+    date: date
+    startTime: time
+    endTime: time
+    timeOffStartTime: time | None
+    timeOffEndTime: time | None
+    type: str
+
+
+class _Break(NamedTuple):
+    """A break read by ``_PlainRows``: ``BreakIn``'s fields and defaults."""
+
+    breakDate: date
+    startTime: time
+    endTime: time
+    breakId: str = ""
+    staffId: str | None = None
+    roomId: str | None = None
+    machineId: str | None = None
+    label: str | None = None
+
+
+class _PlainRows:
+    """Roster slots and breaks in their plain shape, read without pydantic.
+
+    A row whose keys are all known and whose values are all strings that read is built
+    here, through the very functions the wire model's validators call (``_iso_date``'s
+    ``date.fromisoformat``, ``_local_time``'s ``parse_local_time``), each distinct string
+    read once: a roster repeats a few dates and a few times of day. Anything else (an
+    unknown key, a null, a number, a string that does not read) returns None, and the
+    caller reads the row through the model as before, with its notices and quarantine.
+    """
+
+    __slots__ = ("_clocks", "_dates")
+
+    def __init__(self) -> None:
+        self._dates: dict[str, date | None] = {}
+        self._clocks: dict[str, time | None] = {}
+
+    def _date(self, text: object) -> date | None:
+        if type(text) is not str:
+            return None
+        try:
+            return self._dates[text]
+        except KeyError:
+            pass
+        try:
+            found: date | None = check_date(date.fromisoformat(text))  # the input years
+        except ValueError:
+            found = None
+        self._dates[text] = found
+        return found
+
+    def _clock(self, text: object) -> time | None:
+        if type(text) is not str:
+            return None
+        try:
+            return self._clocks[text]
+        except KeyError:
+            pass
+        try:
+            found: time | None = parse_local_time(text)
+        except ValueError:
+            found = None
+        self._clocks[text] = found
+        return found
+
+    def slot(self, raw: object) -> _Slot | None:
+        if type(raw) is not dict or not raw.keys() <= _SLOT_KEYS:
+            return None
+        kind = raw.get("type", "NOT_SPECIFIED")
+        day, start, end = (self._date(raw.get("date")), self._clock(raw.get("startTime")),
+                           self._clock(raw.get("endTime")))
+        if day is None or start is None or end is None or type(kind) is not str:
+            return None
+        off_start = off_end = None
+        if "timeOffStartTime" in raw:
+            off_start = self._clock(raw["timeOffStartTime"])
+            if off_start is None:
+                return None
+        if "timeOffEndTime" in raw:
+            off_end = self._clock(raw["timeOffEndTime"])
+            if off_end is None:
+                return None
+        return _Slot(day, start, end, off_start, off_end, kind)
+
+    def break_(self, raw: object) -> _Break | None:
+        if type(raw) is not dict or not raw.keys() <= _BREAK_KEYS:
+            return None
+        day, start, end = (self._date(raw.get("breakDate")),
+                           self._clock(raw.get("startTime")), self._clock(raw.get("endTime")))
+        if day is None or start is None or end is None:
+            return None
+        text: dict[str, str] = {}
+        for key in _BREAK_TEXT:
+            if key in raw:
+                if type(raw[key]) is not str:
+                    return None
+                text[key] = raw[key]
+        return _Break(day, start, end, **text)
+
+
+_SLOT_KEYS = frozenset({"date", "startTime", "endTime", "timeOffStartTime", "timeOffEndTime",
+                        "type"})
+_BREAK_TEXT = ("breakId", "staffId", "roomId", "machineId", "label")
+_BREAK_KEYS = frozenset({"breakDate", "startTime", "endTime", *_BREAK_TEXT})
+
+
 _BREAK_HOLDS = {"staffId": "breaks.staff", "roomId": "breaks.room",
                 "machineId": "breaks.machine"}
 
@@ -392,9 +531,10 @@ _BREAK_HOLDS = {"staffId": "breaks.staff", "roomId": "breaks.room",
 def _read_breaks(reader: _Reader, span: Callable[[date, time, time, str],
                                                   tuple[datetime, datetime]]) -> None:
     parts = reader.parts
+    plain = _PlainRows()
     for i, item in enumerate(reader.rows("breaks") or ()):
         where = f"breaks[{i}]"
-        br = reader.read(BreakIn, item, "breaks[]", where)
+        br = plain.break_(item) or reader.read(BreakIn, item, "breaks[]", where)
         if br is None:
             day = _day(item, "breakDate")
             reader.quarantine(where, reader.unreadable[-1][1],

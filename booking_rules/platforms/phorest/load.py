@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
-import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, cast
 
@@ -14,6 +12,7 @@ import msgspec
 
 from ... import _json
 from ..._errors import InputError
+from ..._gc import no_collection
 from ...core import model as m
 from ...core.appointments import AppointmentTable
 from ...core.snapshot import Snapshot, row_appointment
@@ -58,34 +57,8 @@ def read_appointments(rows: object, snapshot: Snapshot, source: str = "<appointm
             if table.row_of[table.ids[row]] == row]  # the later of two rows with one id
 
 
-_GC_LOCK = threading.Lock()
-_GC_HOLDERS = 0  # loads under way that switched the collector off
-_GC_WAS_ON = False
-
-
-@contextlib.contextmanager
-def _no_collection() -> Iterator[None]:
-    """The cyclic garbage collector off for the length of a load.
-
-    A million-row load allocates millions of objects that all live: collecting them
-    half-way through (several times) finds nothing and costs a fifth of the load. The
-    collector is process-wide, so loads in several threads share one switch: the first
-    to start turns it off (if it was on), the last to finish turns it back on, whatever
-    happens. It is never left off by a load, and never turned on if the caller had it off.
-    """
-    global _GC_HOLDERS, _GC_WAS_ON
-    with _GC_LOCK:
-        if _GC_HOLDERS == 0:
-            _GC_WAS_ON = gc.isenabled()
-            gc.disable()
-        _GC_HOLDERS += 1
-    try:
-        yield
-    finally:
-        with _GC_LOCK:
-            _GC_HOLDERS -= 1
-            if _GC_HOLDERS == 0 and _GC_WAS_ON:
-                gc.enable()
+# The collector's switch is shared with the slot search (``booking_rules._gc``).
+_no_collection = no_collection
 
 
 def read_raw_history(doc: Mapping[str, Any], history: list[bytes], source: str

@@ -229,6 +229,15 @@ class CoverageIn(Wire):
     from_: DateOrInstant | None = Field(default=None, alias="from")
     to: DateOrInstant | None = None
     fetchedAt: DateOrInstant | None = None
+    # Per list (a snapshot key: appointments, workTimeTables, ...): when it was fetched.
+    streams: dict[str, DateOrInstant] | None = None
+
+
+# Snapshot keys -> the canonical list names coverage and the rules use (model.LIST_NAMES).
+COVERAGE_STREAMS = {"staff": "staff", "services": "services", "workTimeTables": "roster",
+                    "breaks": "breaks", "appointments": "appointments", "rooms": "rooms",
+                    "machines": "machines", "specialOffers": "offers", "courses": "courses",
+                    "clientCourses": "course_items", "clients": "clients"}
 
 
 class ConventionsIn(Wire):

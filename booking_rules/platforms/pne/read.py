@@ -30,7 +30,7 @@ from typing import Annotated, Any, NamedTuple, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..._errors import InputError
-from ..._time import UTC, load_zone, local_span, wall_to_utc
+from ..._time import DATE_RANGE, UTC, check_date, load_zone, local_span, wall_to_utc
 from ...core import model as m
 from ...core.records import Product, Records
 from ...core.snapshot import Snapshot
@@ -234,7 +234,7 @@ def read_wall(text: object, zone: Any) -> WallTime | None:
         return None
     day_s, sep, clock_s, offset = match.groups()
     try:
-        day = date.fromisoformat(day_s)
+        day = check_date(date.fromisoformat(day_s))  # in the input years
         clock = time.fromisoformat(clock_s)
     except ValueError:
         return None
@@ -438,10 +438,10 @@ def _coverage(doc: Mapping[str, Any], zone: Any, source: str) -> m.Coverage:
         if value is None:
             return None
         try:
-            d = date.fromisoformat(value)
+            d = check_date(date.fromisoformat(value))  # in the input years
         except ValueError:
             raise InputError(source, f"Coverage.{name}", "a date yyyy-MM-dd (local, "
-                             "inclusive)", value) from None
+                             f"inclusive), {DATE_RANGE}", value) from None
         return wall_to_utc(d + timedelta(days=1) if end else d, time(0), zone).instant
 
     fetched = None
