@@ -16,6 +16,7 @@ from ..._gc import no_collection
 from ...core import model as m
 from ...core.appointments import AppointmentTable
 from ...core.snapshot import Snapshot, row_appointment
+from .._files import read_json_file
 from .document import read_snapshot_doc, split_snapshot_json
 from .history import table_from_value
 from .writes import read_records
@@ -123,16 +124,5 @@ _UNREAD = object()
 
 def _load_text(path: Path, name: str, appointment_times: m.Times, branch: str | None = None
                ) -> Snapshot:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(name, "", "an existing snapshot file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(name, "", f"a readable UTF-8 JSON file ({exc.__class__.__name__})"
-                         ) from None
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(name, f"line {exc.lineno} column {exc.colno}",
-                         f"valid JSON ({exc.msg})") from None
+    doc = read_json_file(path, name)
     return read_document(doc, name, appointment_times, branch=branch)
