@@ -187,3 +187,16 @@ def test_a_load_never_leaves_the_garbage_collector_off(tmp_path: Path) -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize(("field", "bad"), [
+    ("appointmentDate", []), ("appointmentDate", 5), ("startTime", [1]), ("endTime", {"a": 1})])
+def test_a_row_with_a_date_or_time_of_the_wrong_type_is_quarantined(field: str, bad: object
+                                                                      ) -> None:
+    """Found by a mutation fuzz: a list where a date belongs crashed the quarantine's own
+    bookkeeping (an unhashable key) instead of quarantining the row (RULES.md §6)."""
+    doc = salon_doc()
+    doc["appointments"][0][field] = bad
+    snap = br.load_snapshot(doc)
+    assert any(n.rule == "unreadable_row" and n.location.startswith("appointments[0]")
+               for n in snap.notices), [(n.rule, n.location) for n in snap.notices]

@@ -323,11 +323,16 @@ class HistoryReader:
             if link:
                 holds["appointments.offer"] = link
             if day is None or day == _BAD:
-                day = self.days[get("appointmentDate")]
+                # The parsed-string tables take strings only: a list or a number where a
+                # date or a time belongs is unreadable, not a crash.
+                raw_day = get("appointmentDate")
+                day = self.days[raw_day] if isinstance(raw_day, str) else _BAD
             days: tuple[int, ...] | None = None
             if day != _BAD:
                 # Its own date, and the next when it may run past midnight.
-                s, e = self.clocks[get("startTime")], self.clocks[get("endTime")]
+                raw_s, raw_e = get("startTime"), get("endTime")
+                s = self.clocks[raw_s] if isinstance(raw_s, str) else _BAD
+                e = self.clocks[raw_e] if isinstance(raw_e, str) else _BAD
                 days = (day,) if _BAD not in (s, e) and e >= s else (day, day + 1)
         else:  # not an object: it may hold anything, on any day
             holds = {f"appointments.{k}": m.ANY
