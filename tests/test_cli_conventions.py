@@ -161,10 +161,12 @@ def test_a_closed_pipe_after_the_first_line_as_head_does() -> None:
     assert err == b"" and code in (0, 141)  # 0 if every byte fit the pipe before closing
 
 
-def test_a_full_output_device_is_one_line_and_exit_74() -> None:
+def test_a_full_output_device_is_one_line_and_exit_2() -> None:
+    # Issue 12 amended this from 74 (EX_IOERR): "a full output device" is exit 2, with
+    # unusable input; the line says it was the output.
     with open("/dev/full", "wb") as full:
         done = _cli("rules", stdout=full.fileno())
-    assert done.returncode == 74
+    assert done.returncode == 2
     lines = done.stderr.decode().splitlines()
     assert lines == ["booking-rules: cannot write the output: No space left on device"]
 

@@ -29,7 +29,9 @@ EXIT_FAIL = 1
 EXIT_INPUT = 2  # unusable input or a bad flag: one line on stderr
 EXIT_UNKNOWN = 3
 EXIT_INTERNAL = 70  # a bug (sysexits EX_SOFTWARE)
-EXIT_OUTPUT = 74  # the output could not be written: a full disk, an I/O error (EX_IOERR)
+# Output that cannot be written (a full disk, an I/O error) is exit 2 as unusable input is:
+# issue 12 puts "a full output device" in that class; the stderr line says which it was.
+EXIT_OUTPUT = EXIT_INPUT
 EXIT_INTERRUPTED = 130  # Ctrl-C: 128 + SIGINT, as a shell reports it
 EXIT_PIPE = 141  # the reader went away (`| head`): 128 + SIGPIPE, as a shell reports it
 VERDICT_EXIT = {"PASS": EXIT_OK, "FAIL": EXIT_FAIL, "UNKNOWN": EXIT_UNKNOWN}
@@ -39,9 +41,9 @@ STDIN_NAME = "<stdin>"
 
 # The exit codes every command shares, for the end of each --help.
 COMMON_EXITS = """\
-  2    unusable input or a bad flag (one line on stderr naming the file or flag)
+  2    unusable input, a bad flag or output that cannot be written (a full disk):
+       one line on stderr naming the file, the flag or the output
   70   an internal error (a bug; BOOKING_RULES_DEBUG=1 shows the traceback)
-  74   the output could not be written (a full disk)
   130  interrupted (Ctrl-C)"""
 
 
@@ -284,8 +286,11 @@ def parse_instant_flag(flag: str, text: str, example: str = "2026-11-01T12:00:00
                        ) -> Instant:
     try:
         at, naive = parse_instant(text)
-    except ValueError:
-        raise UsageError(flag, f"an ISO-8601 instant such as {example}", text) from None
+    except ValueError as exc:
+        # An instant off the input years says which years; any other, what one looks like.
+        need = str(exc) if str(exc).startswith("an instant from") else (
+            f"an ISO-8601 instant such as {example}")
+        raise UsageError(flag, need, text) from None
     return Instant(flag, text, at, naive)
 
 

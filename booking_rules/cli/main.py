@@ -2,8 +2,9 @@
 
 ``main(argv)`` parses, runs the command and turns every way a run can end into an exit
 code and at most one line on stderr: 2 unusable input (naming the file and JSON path, or
-the flag), 70 an internal error (a bug: set BOOKING_RULES_DEBUG=1 for the traceback), 74
-output that cannot be written, 130 Ctrl-C, 141 a reader that went away (`| head`), quietly.
+the flag) or output that cannot be written (a full disk), 70 an internal error (a bug: set
+BOOKING_RULES_DEBUG=1 for the traceback), 130 Ctrl-C, 141 a reader that went away
+(`| head`), quietly.
 Each command documents its own codes (0, 1, 3, ...) in its ``--help``.
 """
 

@@ -30,8 +30,8 @@ would pass, from a snapshot of one branch's data."""
 
 EPILOG = """\
 `booking-rules COMMAND --help` describes each command, with examples and its exit codes.
-Exit codes shared by every command: 2 unusable input or a bad flag, 70 an internal error,
-74 the output could not be written, 130 interrupted; a closed pipe (`| head`) ends
+Exit codes shared by every command: 2 unusable input, a bad flag or output that cannot
+be written (a full disk), 70 an internal error, 130 interrupted; a closed pipe (`| head`) ends
 quietly with 141. Without a command, this help is printed on stderr and the exit code
 is 2."""
 

@@ -268,7 +268,10 @@ def test_values_off_the_calendar_or_beyond_bounds_are_exit_2(
 def test_now_off_the_calendar_is_exit_2(tmp_path: Path, now: str) -> None:
     argv = check_files(tmp_path)
     argv[argv.index("--now") + 1] = now
-    assert "--now" in one_line_exit_2(*argv)
+    err = one_line_exit_2(*argv)
+    assert "--now" in err
+    # An ISO instant off the input years says which years; text that is none, its shape.
+    assert ("an instant from 1900-01-01 to 2999-12-31" in err) == now.startswith(("0", "9"))
 
 
 @pytest.mark.parametrize(("toml", "expected"), [
