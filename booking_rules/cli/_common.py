@@ -8,7 +8,6 @@ the one place that can say so, and the colour and wrapping rules hold for every 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import shutil
@@ -16,7 +15,6 @@ import sys
 import textwrap
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
-from pathlib import Path
 from typing import Any, Literal, TextIO
 
 from .._errors import BookingRulesError
@@ -176,38 +174,37 @@ def source_name(path: str) -> str:
     return STDIN_NAME if path == STDIN else path
 
 
-def read_bytes(path: str) -> bytes:
-    """A file's bytes, or standard input's for ``-``; an InputError naming the file."""
+def read_bytes(path: str, *, what: str = "JSON", limit: int | None = None) -> bytes:
+    """A file's bytes, or standard input's for ``-``, read with a bound (README "Input
+    limits"): a directory, FIFO or device is refused before reading, and no more than
+    ``limit`` bytes are read (default: a request's or error body's); an InputError names
+    the file."""
+    from .. import _json
     from .._errors import InputError
 
+    bound = _json.MAX_DOCUMENT_BYTES if limit is None else limit
     if path == STDIN:
-        return sys.stdin.buffer.read()
-    try:
-        return Path(path).read_bytes()
-    except FileNotFoundError:
-        raise InputError(path, "", "an existing file") from None
-    except IsADirectoryError:
-        raise InputError(path, "", "a file, not a directory") from None
-    except OSError as exc:
-        raise InputError(path, "", f"a readable file ({exc.strerror or exc})") from None
+        data = sys.stdin.buffer.read(bound + 1)
+        if len(data) > bound:
+            raise InputError(STDIN_NAME, "", f"at most {_json.size_text(bound)} of {what}")
+        return data
+    return _json.read_bytes(path, what=what, limit=bound)
 
 
-def read_json(path: str) -> Any:
+def read_json(path: str, *, what: str = "JSON", limit: int | None = None) -> Any:
     """A JSON file (``-``: standard input), or an InputError naming the file and where it
-    went wrong."""
-    from .._errors import InputError
+    went wrong: read with a bound and held to the JSON limits (depth, integer size, finite
+    numbers, no lone surrogate) by the one reader, ``booking_rules._json``."""
+    from .. import _json
 
-    name = source_name(path)
-    data = read_bytes(path)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise InputError(name, "", "a UTF-8 file (UnicodeDecodeError)") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(name, f"line {exc.lineno} column {exc.colno}",
-                         f"valid JSON ({exc.msg})") from None
+    return _json.loads(read_bytes(path, what=what, limit=limit), source_name(path))
+
+
+def read_snapshot_stdin() -> Any:
+    """``--snapshot -``: standard input, bounded as a snapshot file is."""
+    from .. import _json
+
+    return read_json(STDIN, what="snapshot", limit=_json.MAX_SNAPSHOT_BYTES)
 
 
 def load_snapshot_arg(path: str, doc: Any = None, branch: str | None = None,
@@ -224,7 +221,7 @@ def load_snapshot_arg(path: str, doc: Any = None, branch: str | None = None,
         return load_snapshot(path, branch=branch) if platform == "phorest" else get(
             platform).load_snapshot(path)
     if doc is None:
-        doc = read_json(path)
+        doc = read_snapshot_stdin()
     if not isinstance(doc, dict):
         raise InputError(STDIN_NAME, "", "a snapshot document (a JSON object)",
                          type(doc).__name__)
@@ -248,7 +245,7 @@ def snapshot_and_platform(args: argparse.Namespace) -> tuple[Any, str, Any]:
     (snapshot, platform, the document when read from standard input)."""
     from ..platforms import infer
 
-    doc = read_json(STDIN) if args.snapshot == STDIN else None
+    doc = read_snapshot_stdin() if args.snapshot == STDIN else None
     platform = getattr(args, "platform", None) or infer(
         doc if doc is not None else args.snapshot)
     return (load_snapshot_arg(args.snapshot, doc, getattr(args, "branch", None), platform),

@@ -67,9 +67,12 @@ def _new_entry(root: Path, explanation: Any) -> Path:
 
 
 def _is_json(body: bytes) -> bool:
+    from .. import _json
+    from .._errors import InputError
+
     try:
-        json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        _json.loads(body, "error body")  # bounded: a body nested 100,000 deep is not
+    except InputError:
         return False
     return True
 
@@ -92,7 +95,9 @@ def _snapshot(target: Path, how: str, doc: Mapping[str, Any] | None, snapshot: A
         return "a copy of the whole document (read from standard input)"
     if doc is None:
         assert path is not None
-        doc = json.loads(Path(path).read_text(encoding="utf-8"))
+        from .. import _json
+
+        doc = _json.read_json(path, what="snapshot", limit=_json.MAX_SNAPSHOT_BYTES)
     from .. import explain
     from ..platforms.phorest import load_snapshot, parse_request
     from ..platforms.phorest.trim import trim_document

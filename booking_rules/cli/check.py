@@ -73,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
     now = parse_now(args.now)
     snapshot, platform, _ = snapshot_and_platform(args)
     now.warn_if_naive(snapshot.zone)
-    request = read_json(args.request)
+    request = read_json(args.request, what="request")
     report = get(platform).check(snapshot, request, now=now.at, online=args.online,
                                  ruleset=ruleset_arg(args, platform),
                                  source=source_name(args.request), kind=args.kind)

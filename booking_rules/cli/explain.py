@@ -120,8 +120,8 @@ def run(args: argparse.Namespace) -> int:
     snapshot, platform, doc = snapshot_and_platform(args)
     ruleset = ruleset_arg(args, platform)
     now.warn_if_naive(snapshot.zone)
-    request = read_json(args.request)
-    error = read_bytes(args.error)
+    request = read_json(args.request, what="request")
+    error = read_bytes(args.error, what="error body")
     result = explain(error, request, snapshot, status=args.status, now=now.at,
                      online=args.online, ruleset=ruleset,
                      request_source=source_name(args.request), platform=platform)

@@ -9,6 +9,7 @@ import copy
 import io
 import json
 import os
+import sys
 import threading
 import time
 import tracemalloc
@@ -140,10 +141,6 @@ def test_the_cli_snapshot_reader_refuses_devices_and_fifos(tmp_path: Path) -> No
         assert time.perf_counter() - started < 2, bad
 
 
-@pytest.mark.xfail(strict=True, reason="booking_rules/cli/_common.py reads files with its "
-                   "own read_bytes/json.loads; the CLI work is to read them through "
-                   "booking_rules._json (read_bytes -> _json.read_bytes, stdin -> "
-                   "_json.read_json_stream, json.loads -> _json.loads), then this passes")
 def test_the_cli_request_reader_is_bounded(tmp_path: Path) -> None:
     for data in (b"[" * 100_000 + b"]" * 100_000, b"[" + b"9" * 5000 + b"]"):
         one_line_exit_2(*check_files(tmp_path, request=data))
@@ -165,6 +162,20 @@ def test_the_cli_request_reader_is_bounded(tmp_path: Path) -> None:
     finally:
         unblock.cancel()
     assert time.perf_counter() - started < 2
+
+
+def test_the_cli_error_body_and_stdin_readers_are_bounded(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    argv = check_files(tmp_path)
+    explain = ["explain", "--snapshot", argv[2], "--request", argv[4], *NOW_FLAG]
+    # An error body that is a directory or a device is refused before reading.
+    for bad in (str(tmp_path), "/dev/zero"):
+        assert bad in one_line_exit_2(*explain, "--error", bad)
+    # Standard input is read with the same bound as a file: one byte past it is refused.
+    big = io.BytesIO(b" " * (4 * 1024**2 + 1))
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(big))
+    err = one_line_exit_2("check", "--snapshot", argv[2], "--request", "-", *NOW_FLAG)
+    assert "<stdin>" in err and "at most 4 MiB of request" in err, err
 
 
 def test_history_rows_that_are_not_utf8_are_named(tmp_path: Path) -> None:
