@@ -18,7 +18,7 @@ from .context import Context, Item
 from .occupancy import usage
 from .report import Report, Violation, coverage_dates
 from .rule import Finding, Rule, Unknown
-from .ruleset import Ruleset, Step
+from .ruleset import Ruleset
 from .snapshot import Snapshot
 
 
@@ -128,8 +128,9 @@ def _same(s: m.Schedule) -> tuple[object, ...]:
 
 def _repeats(schedules: tuple[m.Schedule, ...]) -> dict[int, int]:
     """Each third or later copy of a schedule -> the index of its first repeat."""
-    if len(schedules) < 3:
-        return {}
+    if len(schedules) < 3 or len({(s.start, s.staff_id, s.service_id) for s in schedules}
+                                 ) == len(schedules):
+        return {}  # no two alike (the common case, decided without the full keys)
     copies: dict[tuple[object, ...], list[int]] = {}
     out: dict[int, int] = {}
     for s in schedules:
@@ -286,11 +287,10 @@ class Checker:
                 continue
             ctx = Context(view, req, self.now, self.online, rs)
             location = item.schedule.location
+            if needed is not None:
+                needed |= rs.lists_read(steps)
             for step in steps:
                 ctx.options = step.options
-                lists = lists_of(step) if needed is not None or stale else None
-                if needed is not None and lists:
-                    needed.update(lists)
                 if uncovered and step.history:
                     yield step.rule, Unknown(
                         f"the snapshot does not cover {item.local_date} (coverage "
@@ -302,7 +302,7 @@ class Checker:
                         location
                     continue
                 # Freshness (RULES.md §6, ruleset option max_age), beside coverage.
-                too_old = sorted(lists & stale.keys()) if stale and lists else None
+                too_old = sorted(step.read_lists & stale.keys()) if stale else None
                 if too_old:
                     yield step.rule, _too_old(too_old, stale, self.rs.max_age, step.code
                                               ), item, location
@@ -404,15 +404,6 @@ def _expired(a: m.Appointment, ctx: Context) -> Finding:
         f"{created}, more than {minutes} min before now, so it is taken to have expired "
         "and does not block (ruleset option reserved_hold_minutes)",
         {"hold": ctx.describe(a), "createdAt": created, "reservedHoldMinutes": minutes})
-
-
-_HISTORY = frozenset({"appointments"})
-
-
-def lists_of(step: Step) -> frozenset[str]:
-    """The snapshot lists ``step``'s rule reads (``model.LIST_NAMES``): those it declares
-    (``Rule.lists``), and the appointments for a rule that reads history."""
-    return step.lists | _HISTORY if step.history else step.lists
 
 
 def _stale_lists(coverage: m.Coverage, now: datetime, max_age: int) -> dict[str, str]:

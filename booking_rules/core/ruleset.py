@@ -67,6 +67,16 @@ class Step:
     code: str  # the platform's code for the rule
     lists: frozenset[str] = frozenset()
     reads: frozenset[str] = frozenset()
+    # The snapshot lists the rule reads (``model.LIST_NAMES``): those it declares, and the
+    # appointments for a rule that reads history. Made once here, not on every check.
+    read_lists: frozenset[str] = field(init=False, default=frozenset())
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "read_lists",
+                           self.lists | _HISTORY if self.history else self.lists)
+
+
+_HISTORY = frozenset({"appointments"})
 
 
 @dataclass(frozen=True)
@@ -101,6 +111,10 @@ class Ruleset:
                                                    compare=False, repr=False)
     _steps: dict[tuple[bool, frozenset[str], bool | None, bool, bool], tuple[Step, ...]] = field(
         default_factory=dict, init=False, compare=False, repr=False)
+    # The lists each kept tuple of ``_steps`` reads, by the tuple's id (the tuples live as
+    # long as the ruleset, so an id is never reused for another).
+    _lists_read: dict[int, frozenset[str]] = field(default_factory=dict, init=False,
+                                                   compare=False, repr=False)
 
     def __post_init__(self) -> None:
         self._rank.update((name, i) for i, name in enumerate(self.priority))
@@ -152,6 +166,14 @@ class Ruleset:
                          and not r.reads))
             cached = self._steps.setdefault(key, cached)
         return cached
+
+    def lists_read(self, steps: tuple[Step, ...]) -> frozenset[str]:
+        """Every list the rules of ``steps`` (a tuple ``steps()`` returned) read."""
+        found = self._lists_read.get(id(steps))
+        if found is None:
+            found = self._lists_read.setdefault(
+                id(steps), frozenset().union(*(s.read_lists for s in steps)))
+        return found
 
     def severity_of(self, rule: Rule) -> Severity:
         return self.severities.get(rule.name, rule.severity)

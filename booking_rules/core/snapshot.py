@@ -83,6 +83,9 @@ class Delta:
 
     def then(self, later: Delta) -> Delta:
         """This delta followed by ``later``."""
+        if not later.removed:  # the engine's case: schedules added one after another
+            return Delta({**self.upserts, **later.upserts},
+                         self.removed - later.upserts.keys() if self.removed else self.removed)
         upserts = {k: v for k, v in self.upserts.items() if k not in later.removed}
         upserts.update(later.upserts)
         return Delta(upserts, (self.removed | later.removed) - later.upserts.keys())
@@ -101,24 +104,33 @@ class _Overlay:
         # A changed appointment hides its base row as a removed one does; a new one (the
         # engine's earlier schedules of a request) hides nothing, so the base's answers
         # need no filtering then.
-        self.hidden = delta.removed | {k for k in delta.upserts if k in base_ids}
-        self.by_staff: dict[str, list[m.Appointment]] = {}
-        self.by_client: dict[str, list[m.Appointment]] = {}
-        self.by_room: dict[str, list[m.Appointment]] = {}
-        self.by_machine: dict[str, list[m.Appointment]] = {}
-        self.by_offer: dict[str, list[m.Appointment]] = {}
-        self.by_course: dict[str, list[m.Appointment]] = {}
+        changed = [k for k in delta.upserts if k in base_ids]
+        self.hidden = delta.removed | frozenset(changed) if changed else delta.removed
+        # Unrolled (one overlay per earlier schedule of a request: a hot path).
+        by_staff: dict[str, list[m.Appointment]] = {}
+        by_client: dict[str, list[m.Appointment]] = {}
+        by_room: dict[str, list[m.Appointment]] = {}
+        by_machine: dict[str, list[m.Appointment]] = {}
+        by_offer: dict[str, list[m.Appointment]] = {}
+        by_course: dict[str, list[m.Appointment]] = {}
+        self.by_staff, self.by_client, self.by_room = by_staff, by_client, by_room
+        self.by_machine, self.by_offer, self.by_course = by_machine, by_offer, by_course
         for a in delta.upserts.values():
-            if not blocking(a):
+            if a.deleted or a.activation_state in m.NON_BLOCKING_STATES:  # blocking(a)
                 continue
-            for key, table in ((a.staff_id, self.by_staff), (a.client_id, self.by_client),
-                               (a.room_id, self.by_room), (a.machine_id, self.by_machine),
-                               (a.offer_id, self.by_offer)):
-                if key:
-                    table.setdefault(key, []).append(a)
+            if a.staff_id:
+                by_staff.setdefault(a.staff_id, []).append(a)
+            if a.client_id:
+                by_client.setdefault(a.client_id, []).append(a)
+            if a.room_id:
+                by_room.setdefault(a.room_id, []).append(a)
+            if a.machine_id:
+                by_machine.setdefault(a.machine_id, []).append(a)
+            if a.offer_id:
+                by_offer.setdefault(a.offer_id, []).append(a)
             course = course_of(a.course_item_id, a.client_course_id, course_items)
             if course is not None:
-                self.by_course.setdefault(course, []).append(a)
+                by_course.setdefault(course, []).append(a)
 
     def merge(self, found: list[m.Appointment], extra: list[m.Appointment]
               ) -> list[m.Appointment]:
@@ -260,7 +272,9 @@ class Snapshot:
             parts.table, self._appointment, None)
         self._overlay: _Overlay | None = None
         self._base_snapshot = self  # what an overlay lays its delta over
-        self._variants: dict[str, Snapshot] = {appointment_times: self}
+        # The other conventions' variants (``with_times``: its own is itself, never kept
+        # here, so an overlay is no reference cycle and is freed as soon as it is dropped).
+        self._variants: dict[str, Snapshot] = {}
         # Held while another convention's variant is built: a server's threads share a
         # snapshot, and a variant re-reads the whole history (seconds, and its memory).
         self._variants_lock = threading.Lock()
@@ -616,7 +630,7 @@ class Snapshot:
         out._finish_variant = self  # the other variant of this one
         out._made = {}
         out.appointments = AppointmentMap(t, out._appointment, None)
-        out._variants = {out.appointment_times: out}
+        out._variants = {}
         out._base_snapshot = out
         out._build_indexes()
         return out
@@ -644,7 +658,7 @@ class Snapshot:
         out._overlay = _Overlay(delta, base.course_items, base.appointments)
         out.coverage = self.coverage if coverage is None else coverage
         out.appointments = _OverlayMap(base.appointments, delta)
-        out._variants = {out.appointment_times: out}
+        out._variants = {}
         out._variants_lock = threading.Lock()
         out._finish_variant = None
         return out
@@ -661,7 +675,7 @@ class Snapshot:
             root.clients = dict(clients)
         root._base_snapshot = root
         root._overlay = None
-        root._variants = {root.appointment_times: root}
+        root._variants = {}
         root._finish_variant = None  # built again, with these records
         reread = base._reread
         if reread is not None:

@@ -153,7 +153,14 @@ class Audit:
         dropped (so the default applies), its unknown fields noted. Nested rows too."""
         if not isinstance(data, dict):
             return data
-        known, dflt, inner = _shape(model)
+        known, dflt, inner = _SHAPES[model]
+        keys = data.keys()
+        if keys <= known and (not dflt or None not in data.values()):
+            # Every key known and no null: only the nested rows can hold a finding (the
+            # common case of a request, checked by set operations in C).
+            if not inner or keys.isdisjoint(inner):
+                return data
+            return self._nested(data, inner, template, path)
         out: dict[str, Any] | None = None
         for key, value in data.items():
             if key not in known:
@@ -170,6 +177,27 @@ class Audit:
                     if out is None:
                         out = dict(data)
                     out[key] = rows
+        return data if out is None else out
+
+    def _nested(self, data: dict[str, Any], inner: Mapping[str, type[Wire]], template: str,
+                path: str) -> object:
+        """``row`` of a row whose own keys are all known and not null: its nested rows."""
+        out: dict[str, Any] | None = None
+        for key, value in data.items():  # in the row's order, as the full walk
+            model = inner.get(key)
+            if model is None or not isinstance(value, list):
+                continue
+            inner_template, at = f"{template}.{key}[]", f"{path}.{key}" if path else key
+            changed = False
+            rows: list[object] = []
+            for i, v in enumerate(value):
+                row = self.row(model, v, inner_template, f"{at}[{i}]")
+                changed = changed or row is not v
+                rows.append(row)
+            if changed:
+                if out is None:
+                    out = dict(data)
+                out[key] = rows
         return data if out is None else out
 
     def notices(self, totals: Mapping[str, int] | None = None) -> list[m.Notice]:
@@ -208,7 +236,3 @@ def _show(value: object) -> str:
 # Built once at import, for every wire model: the audit is shared by threads.
 _SHAPES: dict[type[Wire], tuple[frozenset[str], dict[str, Any], dict[str, type[Wire]]]] = {
     model: (known_names(model), defaults(model), nested(model)) for model in UNUSED}
-
-
-def _shape(model: type[Wire]) -> tuple[frozenset[str], dict[str, Any], dict[str, type[Wire]]]:
-    return _SHAPES[model]
