@@ -76,13 +76,13 @@ def check(snapshot: Snapshot | str | Path, request: Any, *, now: datetime,
     clock; anything else is an :class:`InputError`. ``ruleset``: the platform's default
     (``phorest``, ``pne``) when not given.
     """
-    from .platforms import get
-
     _require_aware(now, "check")
-    plat = get(platform)
-    if isinstance(snapshot, str | Path):
+    plat = _platform(platform)
+    if isinstance(snapshot, Snapshot):
+        pass
+    elif isinstance(snapshot, _PATHS):
         snapshot = plat.load_snapshot(snapshot)
-    elif not isinstance(snapshot, Snapshot):
+    else:
         raise InputError("check", "snapshot", "a Snapshot (from load_snapshot) or the path "
                          "of a snapshot file", type(snapshot).__name__)
     found: Report = plat.check(snapshot, request, now=now, online=online,
@@ -132,6 +132,24 @@ def _cache_url(source: object) -> str | None:
     if header != _SQLITE_HEADER:
         return None
     return f"sqlite:///{source}"
+
+
+# A tuple, not ``str | Path``: a union in ``isinstance`` is built again on every call.
+_PATHS = (str, Path)
+
+
+def _platform(name: str) -> Any:
+    """``platforms.get(name)``, imported on first use (the platforms import this face's
+    siblings) and then called directly: every check asks."""
+    global _get_platform
+    if _get_platform is None:
+        from .platforms import get
+
+        _get_platform = get
+    return _get_platform(name)
+
+
+_get_platform: Any = None
 
 
 def _default_ruleset(module: Any) -> str:

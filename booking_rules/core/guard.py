@@ -38,7 +38,13 @@ def require_optional_str(value: object, name: str) -> str | None:
 
 
 def require_ruleset(value: Any, name: str = "ruleset") -> str | Path | Ruleset:
-    if not isinstance(value, str | os.PathLike | Ruleset):
+    if isinstance(value, _AS_GIVEN):  # the common case first, tested against a tuple
+        return value
+    if not isinstance(value, os.PathLike):
         raise InputError(name, "", "a bundled ruleset name, a TOML path or a Ruleset",
                          type(value).__name__)
-    return value if isinstance(value, str | Path | Ruleset) else Path(os.fspath(value))
+    return Path(os.fspath(value))
+
+
+# A tuple, not a union: ``isinstance(v, A | B)`` builds the union on every call.
+_AS_GIVEN = (str, Path, Ruleset)

@@ -463,7 +463,10 @@ class Snapshot:
         o = self._overlay
         if o is None:
             return found
-        return o.merge(found, [a for a in o.by_staff.get(staff_id, ())
+        mine = o.by_staff.get(staff_id)
+        if mine is None and not o.hidden:  # the overlay holds nothing of this key
+            return found
+        return o.merge(found, [a for a in mine or ()
                                if any(_hits((s, e), start, end) for s, e in a.blocks)])
 
     def client_appointments(self, client_id: str, start: datetime, end: datetime
@@ -492,19 +495,25 @@ class Snapshot:
         o = self._overlay
         if o is None:
             return found
-        mine: dict[str, list[m.Appointment]] = getattr(o, added)
-        return o.merge(found, [a for a in mine.get(key, ()) if _hits(a.span, start, end)])
+        mine: list[m.Appointment] | None = getattr(o, added).get(key)
+        if mine is None and not o.hidden:  # the overlay holds nothing of this key
+            return found
+        return o.merge(found, [a for a in mine or () if _hits(a.span, start, end)])
 
     def client_day(self, client_id: str, day: date) -> list[m.Appointment]:
         """The client's appointments starting on local ``day``, in (start, id) order."""
         found = self._day(self._by_client, client_id, day)
         o = self._overlay
-        return found if o is None else o.day(found, o.by_client.get(client_id, []), day)
+        if o is None or (not o.hidden and client_id not in o.by_client):
+            return found
+        return o.day(found, o.by_client.get(client_id, []), day)
 
     def offer_day(self, offer_id: str, day: date) -> list[m.Appointment]:
         found = self._day(self._by_offer, offer_id, day)
         o = self._overlay
-        return found if o is None else o.day(found, o.by_offer.get(offer_id, []), day)
+        if o is None or (not o.hidden and offer_id not in o.by_offer):
+            return found
+        return o.day(found, o.by_offer.get(offer_id, []), day)
 
     def _day(self, indexes: RowIndexes[m.Appointment], key: str, day: date
              ) -> list[m.Appointment]:
