@@ -291,3 +291,25 @@ def test_unknown_and_live_fields_keep_every_row_off_the_general_read(
         assert sorted((n.location, n.evidence["rows"]) for n in snap.notices) == [
             ("appointments[0].colour-formula", 5000), ("appointments[0].mood", 5000)]
     assert calls == []
+
+
+def test_a_history_out_of_start_order_is_indexed_as_one_in_order() -> None:
+    # The indexes group rows by key and skip sorting when the whole history is in start
+    # order; out of order, each key's rows are sorted. Both must answer alike.
+    appts = [_appt(f"a{i}", f"2026-12-0{1 + i % 3}", f"{9 + i % 5:02d}:{15 * (i % 4):02d}:00",
+                   f"{10 + i % 5:02d}:00:00", staffId=f"s{1 + i % 2}", clientId=f"c{i % 3}")
+             for i in range(24)]
+    ordered = br.load_snapshot(_doc(sorted(appts, key=lambda a: (
+        a["appointmentDate"], a["startTime"]))))
+    shuffled = br.load_snapshot(_doc(list(reversed(appts))))
+    start = datetime(2026, 11, 30, tzinfo=UTC)
+    end = start + timedelta(days=5)
+    for staff in ("s1", "s2"):
+        got = [a.id for a in shuffled.staff_appointments(staff, start, end)]
+        assert got == [a.id for a in ordered.staff_appointments(staff, start, end)]
+        assert len(got) == 12
+    for client in ("c0", "c1", "c2"):
+        got = [a.id for a in shuffled.client_appointments(client, start, end)]
+        assert got == [a.id for a in ordered.client_appointments(client, start, end)]
+        assert got and [shuffled.appointments[i].start for i in got] == sorted(
+            shuffled.appointments[i].start for i in got)

@@ -14,7 +14,7 @@ table serves both appointment-time conventions.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, MutableSequence, Sequence
 from datetime import date, time, timedelta, tzinfo
 from itertools import compress, repeat
 from operator import add, eq, gt, is_not
@@ -33,16 +33,18 @@ class Columns:
 
     def __init__(self) -> None:
         self.ids: list[str] = []
-        self.day: list[int] = []  # proleptic ordinal of the wall date
-        self.start: list[int] = []  # wall time of day, microseconds
-        self.end: list[int] = []
+        # Packed as they come (not a list of int objects, 36-40 bytes a row each, packed
+        # at the end): a million rows' columns were the peak of a load.
+        self.day: MutableSequence[int] = array("i")  # proleptic ordinal of the wall date
+        self.start: MutableSequence[int] = array("q")  # wall time of day, microseconds
+        self.end: MutableSequence[int] = array("q")
         self.version: list[int | None] = []
         self.client: list[str | None] = []
         self.staff: list[str | None] = []
         self.service: list[str | None] = []
         self.state: list[str] = []
-        self.deleted: list[bool] = []
-        self.staff_request: list[bool] = []
+        self.deleted: MutableSequence[int] = bytearray()  # 1 when deleted
+        self.staff_request: MutableSequence[int] = bytearray()
         self.source: list[str | None] = []
         self.room: list[str | None] = []
         self.machine: list[str | None] = []
@@ -104,9 +106,9 @@ class AppointmentTable:
         self.ids = cols.ids
         # id -> its last row: a later entry with the same id replaces the earlier one.
         self.row_of: dict[str, int] = dict(zip(cols.ids, range(len(cols.ids)), strict=True))
-        self.day = array("i", cols.day)
-        self.start = array("q", cols.start)
-        self.end = array("q", cols.end)
+        self.day = _packed("i", cols.day)
+        self.start = _packed("q", cols.start)
+        self.end = _packed("q", cols.end)
         self.version = cols.version
         if pool is None:
             pool = {}
@@ -210,6 +212,13 @@ class AppointmentTable:
         merged = sorted([(r, 0, n) for r, n in notices] + [
             (r, 1, n) for r, n in self.notices], key=lambda rkn: (rkn[0], rkn[1]))
         return starts, ends, [(r, n) for r, _, n in merged]
+
+
+def _packed(typecode: str, column: Sequence[int]) -> array[int]:
+    """``column`` as an array of ``typecode``: itself when it is one already."""
+    if isinstance(column, array) and column.typecode == typecode:
+        return column
+    return array(typecode, column)
 
 
 def zero_length_notice(ids: Sequence[str], first: str) -> m.Notice:

@@ -109,9 +109,11 @@ class RowIndexes(Generic[T]):
 
     __slots__ = ("_built", "_ends", "_get", "_ids", "_lock", "_rows", "_starts")
 
-    def __init__(self, groups: Mapping[str | None, list[int]], starts: Sequence[int],
+    def __init__(self, groups: Mapping[str | None, Sequence[int]], starts: Sequence[int],
                  ends: Sequence[int], ids: Sequence[str], get: Callable[[int], T]) -> None:
-        self._rows = {key: array("i", rows) for key, rows in groups.items() if key}
+        # A group given as a 4-byte array already is kept as it is (not copied).
+        self._rows = {key: rows if isinstance(rows, array) and rows.typecode == "i"
+                      else array("i", rows) for key, rows in groups.items() if key}
         self._starts, self._ends, self._ids, self._get = starts, ends, ids, get
         self._built: dict[str, RowIndex[T]] = {}
         # The snapshot is shared by a server's threads: a key's index is built by one of

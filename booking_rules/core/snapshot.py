@@ -19,11 +19,11 @@ import copy
 import threading
 from array import array
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
-from itertools import compress
-from operator import and_, not_
+from itertools import compress, islice
+from operator import and_, le, not_
 
 from .._time import EPOCH, UTC, local_date, to_micros, wall_to_utc
 from . import model as m
@@ -366,16 +366,27 @@ class Snapshot:
         state_blocks = {state: state not in m.NON_BLOCKING_STATES for state in set(t.state)}
         blocks = bytes(map(and_, map(not_, t.deleted), map(state_blocks.__getitem__,
                                                             t.state)))
-        rows = list(compress(range(len(ids)), blocks))
-        if not unique:
-            rows = [r for r in rows if live(r)]
-        rows.sort(key=starts.__getitem__)
-        by_staff: dict[str | None, list[int]] = defaultdict(list)
-        by_client: dict[str | None, list[int]] = defaultdict(list)
-        for r, staff, client in zip(rows, map(t.staff.__getitem__, rows),
-                                    map(t.client.__getitem__, rows), strict=True):
-            by_staff[staff].append(r)
-            by_client[client].append(r)
+        triples: Iterable[tuple[int, str | None, str | None]]
+        if unique:
+            triples = zip(compress(range(len(ids)), blocks), compress(t.staff, blocks),
+                          compress(t.client, blocks), strict=True)
+        else:
+            triples = ((r, t.staff[r], t.client[r])
+                       for r in compress(range(len(ids)), blocks) if live(r))
+        # Grouped first, then each key's rows put in start order (a stable sort: the order
+        # one sort of every row, then grouping, gives). Row numbers go straight into 4-byte
+        # arrays: a list of a million rows, and its sort keys, were the peak of a load.
+        by_staff: dict[str | None, array[int]] = {}
+        by_client: dict[str | None, array[int]] = {}
+        for r, staff, client in triples:
+            found = by_staff.get(staff)
+            if found is None:
+                found = by_staff[staff] = array("i")
+            found.append(r)
+            found = by_client.get(client)
+            if found is None:
+                found = by_client[client] = array("i")
+            found.append(r)
 
         def sparse(column: Mapping[int, str]) -> dict[str | None, list[int]]:
             # Few rows name a room, a machine, an offer or a course item: walk those.
@@ -387,11 +398,21 @@ class Snapshot:
                 bucket.sort(key=starts.__getitem__)
             return out
 
-        def grouped(groups: Mapping[str | None, list[int]]) -> RowIndexes[m.Appointment]:
+        def grouped(groups: Mapping[str | None, Sequence[int]]) -> RowIndexes[m.Appointment]:
             return RowIndexes(groups, starts, ends, ids, self._appointment)
 
-        self._by_staff = grouped(by_staff)
-        self._by_client = grouped(by_client)
+        def in_start_order(groups: dict[str | None, array[int]]
+                           ) -> dict[str | None, array[int]]:
+            by_start = starts.__getitem__
+            for key, found in groups.items():
+                groups[key] = array("i", sorted(found, key=by_start))
+            return groups
+
+        # A history is usually in start order already (an export's is): then so is each
+        # key's rows, and no sort is needed (one pass in C decides it).
+        in_order = all(map(le, starts, islice(starts, 1, None)))
+        self._by_staff = grouped(by_staff if in_order else in_start_order(by_staff))
+        self._by_client = grouped(by_client if in_order else in_start_order(by_client))
         self._by_room = grouped(sparse(t.room))
         self._by_machine = grouped(sparse(t.machine))
         self._by_offer = grouped(sparse(t.offer))

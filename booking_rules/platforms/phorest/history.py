@@ -22,9 +22,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from datetime import date
-from itertools import compress
+from itertools import compress, repeat
 from operator import attrgetter
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import msgspec
 from pydantic import ValidationError
@@ -387,6 +387,8 @@ def _holds_created(state: Sequence[str], created: Sequence[str | None]) -> list[
 def table_from_json(raw: msgspec.Raw | list[msgspec.Raw], source: str,
                     offers: frozenset[str] = frozenset()) -> AppointmentTable:
     """The history from its raw JSON: the key's value, or already split into rows."""
+    owned = not isinstance(raw, list)
+    items: list[Any]
     if isinstance(raw, list):
         items = raw
     else:
@@ -397,7 +399,10 @@ def table_from_json(raw: msgspec.Raw | list[msgspec.Raw], source: str,
                                     offers)
     reader = HistoryReader(source, offers)
     for lo in range(0, len(items), BATCH):
-        reader.json_batch(items[lo:lo + BATCH], lo)
+        hi = min(lo + BATCH, len(items))
+        reader.json_batch(items[lo:hi], lo)
+        if owned:  # a row read is let go: the peak holds one batch of them, not all
+            cast("list[Any]", items)[lo:hi] = repeat(None, hi - lo)
     return reader.table()
 
 

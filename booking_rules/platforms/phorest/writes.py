@@ -25,7 +25,7 @@ marked ASSUMED.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal, TypeVar
@@ -163,9 +163,11 @@ SNAPSHOT_LISTS: dict[str, tuple[RecordList, tuple[str, ...]]] = {
 }
 
 
-def _rows(doc: Mapping[str, Any], key: str, model: type[W], source: str) -> list[W]:
+def _rows(doc: Mapping[str, Any], key: str, model: type[W], source: str) -> Iterator[W]:
+    """The rows of list ``key`` as ``model``, one at a time: 30,000 clients validated at
+    once were the peak of a load."""
     raw = _page_items(doc[key], key, source, key)
-    return [validate(model, item, source, f"{key}[{i}]") for i, item in enumerate(raw)]
+    return (validate(model, item, source, f"{key}[{i}]") for i, item in enumerate(raw))
 
 
 def read_records(doc: Mapping[str, Any], source: str, branch_id: str
