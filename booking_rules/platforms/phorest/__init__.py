@@ -49,7 +49,7 @@ def check(snapshot: Snapshot, request: object, *, now: datetime, online: bool = 
     require_bool(online, "online")
     if kind is not None and kind not in KINDS:
         raise InputError("kind", "", f"one of {', '.join(KINDS)}, or None", kind)
-    if isinstance(request, Mapping):
+    if type(request) is dict or isinstance(request, Mapping):
         _json.check_value(request, source)  # a dict of the caller's own, or the CLI's
     rs = resolve_ruleset(require_ruleset(ruleset), TABLE)
     snap = snapshot_for(snapshot, rs)

@@ -187,14 +187,22 @@ class Audit:
             model = inner.get(key)
             if model is None or not isinstance(value, list):
                 continue
-            inner_template, at = f"{template}.{key}[]", f"{path}.{key}" if path else key
-            changed = False
-            rows: list[object] = []
+            known, dflt, nested_rows = _SHAPES[model]
+            where: tuple[str, str] | None = None  # worded only for a row with a finding
+            rows: list[object] | None = None  # copied only when a row changes
             for i, v in enumerate(value):
-                row = self.row(model, v, inner_template, f"{at}[{i}]")
-                changed = changed or row is not v
-                rows.append(row)
-            if changed:
+                if type(v) is dict and v.keys() <= known and (
+                        not dflt or None not in v.values()) and (
+                        not nested_rows or v.keys().isdisjoint(nested_rows)):
+                    continue  # a clean row without rows of its own: nothing to note
+                if where is None:
+                    where = (f"{template}.{key}[]", f"{path}.{key}" if path else key)
+                row = self.row(model, v, where[0], f"{where[1]}[{i}]")
+                if row is not v:
+                    if rows is None:
+                        rows = list(value)
+                    rows[i] = row
+            if rows is not None:
                 if out is None:
                     out = dict(data)
                 out[key] = rows

@@ -28,7 +28,7 @@ def parse_request(request: object, snapshot: Snapshot, source: str = "<request>"
     canonical."""
     if isinstance(request, m.Request):
         return request
-    if not isinstance(request, Mapping):
+    if type(request) is not dict and not isinstance(request, Mapping):
         raise InputError(source, "", "a JSON object: {\"kind\": ..., \"body\": ...} or a body")
     body: Any = request
     path = ""
@@ -48,7 +48,7 @@ def parse_request(request: object, snapshot: Snapshot, source: str = "<request>"
                     "file's {kind, path, body} wrapper"
                     + (f" (did you mean {close!r}?)" if close else "") + "; it was not read",
                     str(key), {"field": key, "didYouMean": close, "rows": 1}))
-    if not isinstance(body, Mapping):
+    if type(body) is not dict and not isinstance(body, Mapping):
         raise InputError(source, path, "a JSON object (the request body)")
     kind = kind or infer_kind(body) or infer_write_kind(body, path_ids)
     req: m.Request | None = None
@@ -75,18 +75,19 @@ def _bounded(body: Mapping[str, Any], source: str, path: str) -> None:
     not be read in full to find its first error."""
     count = 0
     groups = body.get("clientAppointmentSchedules")
-    where = join(path, "clientAppointmentSchedules")
     if isinstance(groups, list):
         count += len(groups)  # each holds at least one
         for group in groups:
-            inner = group.get("serviceSchedules") if isinstance(group, Mapping) else None
+            # A dict first: a Mapping (an ABC) is tested only for another kind.
+            inner = group.get("serviceSchedules") if type(group) is dict or isinstance(
+                group, Mapping) else None
             if isinstance(inner, list) and len(inner) > 1:
                 count += len(inner) - 1
     flat = body.get("schedules")
     if isinstance(flat, list):
         count += len(flat)
-        if count > m.MAX_SCHEDULES and not isinstance(groups, list):
-            where = join(path, "schedules")
     if count > m.MAX_SCHEDULES:
+        where = join(path, "schedules" if isinstance(flat, list) and not isinstance(
+            groups, list) else "clientAppointmentSchedules")
         raise InputError(source, where, f"at most {m.MAX_SCHEDULES} schedules in one "
                          f"request; this one holds {count:,}")
