@@ -79,17 +79,36 @@ def from_environment(environ: Mapping[str, str] | None = None) -> Credentials:
     return Credentials.of(user, password, f"the environment ({ENV_USERNAME}/{ENV_PASSWORD})")
 
 
+# A credentials file is a few lines: anything much bigger is not one.
+_MAX_CREDENTIALS_BYTES = 64 * 1024
+
+
+def read_credentials_text(path: str | Path) -> str:
+    """The text of a credentials file the user named, read by the bounded reader (README
+    "Input limits": a FIFO, a device or a directory is refused before reading, and no more
+    than 64 KiB is read); a SetupError names the file and the need, never its content."""
+    from .. import _json
+    from .._errors import InputError
+
+    name = str(path)
+    if not os.path.lexists(path):
+        raise SetupError(f"credentials file {name}: not found")
+    try:
+        data = _json.read_bytes(path, what="credentials", limit=_MAX_CREDENTIALS_BYTES)
+        return data.decode("utf-8")
+    except InputError as exc:
+        raise SetupError(f"credentials file {name}: cannot be read (expected "
+                         f"{exc.expected})") from None
+    except UnicodeDecodeError:
+        raise SetupError(f"credentials file {name}: cannot be read "
+                         "(UnicodeDecodeError)") from None
+
+
 def from_file(path: str | Path) -> Credentials:
     """A JSON object ``{"username": ..., "password": ...}``, or ``KEY=value`` lines with
     PHOREST_USERNAME and PHOREST_PASSWORD (a ``.env`` file)."""
     name = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SetupError(f"credentials file {name}: not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SetupError(f"credentials file {name}: cannot be read "
-                         f"({exc.__class__.__name__})") from None
+    text = read_credentials_text(path)
     source = f"the file {name}"
     values: dict[str, str] = {}
     stripped = text.strip()

@@ -31,7 +31,7 @@ import httpx
 import msgspec
 
 from ..cache import Row, Store, StreamKey
-from ._credentials import Credentials, Secret
+from ._credentials import Credentials, Secret, read_credentials_text
 from ._errors import AuthError, SetupError, StreamError, SyncError
 from ._http import Api, RetryPolicy
 
@@ -97,13 +97,7 @@ def pne_from_file(path: str | Path) -> PneCredentials:
     """A JSON object ``{"apikey", "username", "password"}``, or ``PNE_APIKEY=`` /
     ``PNE_USERNAME=`` / ``PNE_PASSWORD=`` lines (a ``.env`` file)."""
     name = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SetupError(f"credentials file {name}: not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SetupError(f"credentials file {name}: cannot be read "
-                         f"({exc.__class__.__name__})") from None
+    text = read_credentials_text(path)
     values: dict[str, str] = {}
     if text.strip().startswith("{"):
         try:

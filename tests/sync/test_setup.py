@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import logging
+import os
+import time
 from pathlib import Path
 
 import httpx
@@ -20,6 +22,7 @@ from booking_rules.sync import (
     from_file,
     resolve_base_url,
 )
+from booking_rules.sync._pne import pne_from_file
 
 from .conftest import BRANCH, Clock, MakeSyncer
 from .fake_phorest import BASE_URL, BUSINESS, PASSWORD, USERNAME, FakePhorest
@@ -125,6 +128,23 @@ def test_credentials_from_environment_and_files(tmp_path: Path) -> None:
         from_file(_write(tmp_path / "empty.env", "HELLO=1\n"))
     with pytest.raises(SetupError, match="not found"):
         from_file(tmp_path / "nope")
+
+
+def test_a_credentials_path_that_is_no_regular_file_is_refused_before_reading(
+        tmp_path: Path) -> None:
+    # Issue 12: an input path that is a FIFO, a device or a directory is refused before
+    # reading (a FIFO without a writer would block forever); a big file is not read whole.
+    fifo = tmp_path / "creds.fifo"
+    os.mkfifo(fifo)
+    big = _write(tmp_path / "big.env", "#" * (64 * 1024 + 1))
+    for bad, need in ((fifo, "not a FIFO"), (tmp_path, "not a directory"),
+                      (Path("/dev/zero"), "not a device"), (big, "at most 64 KiB")):
+        for read in (from_file, pne_from_file):
+            started = time.perf_counter()
+            with pytest.raises(SetupError, match=need) as info:
+                read(bad)
+            assert time.perf_counter() - started < 2
+            assert str(info.value).startswith(f"credentials file {bad}: cannot be read")
 
 
 def _write(path: Path, text: str) -> Path:
