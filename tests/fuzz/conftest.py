@@ -4,23 +4,15 @@ and ``long`` (2,000 per target, and a time bound per example)::
 
     HYPOTHESIS_PROFILE=long python -m pytest tests/fuzz -q -p no:cacheprovider
 
-The profiles are registered exactly as ``tests/property/conftest.py`` registers them, so
-whichever conftest loads last, both suites run under the same settings.
+The profiles are the property suite's (``tests/_profiles.py``), so whichever conftest loads
+last, both suites run under the same settings.
 """
 
 from __future__ import annotations
 
-import os
+from .._profiles import load
 
-from hypothesis import HealthCheck, settings
-
-settings.register_profile(
-    "ci", max_examples=60, deadline=None, stateful_step_count=10, print_blob=True,
-    suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile(
-    "long", settings.get_profile("ci"), max_examples=2000, stateful_step_count=25)
-PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
-settings.load_profile(PROFILE)
+PROFILE = load()
 
 # The most one fuzzed invocation may take under ``long`` (a wall-clock bound on a shared
 # 2-core machine: a hang or a quadratic blow-up is minutes, a slow example is ~1 s).

@@ -9,17 +9,11 @@
 
 from __future__ import annotations
 
-import os
+from hypothesis import settings
 
-from hypothesis import HealthCheck, settings
+from .._profiles import load
 
-settings.register_profile(
-    "ci", max_examples=60, deadline=None, stateful_step_count=10, print_blob=True,
-    suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile(
-    "long", settings.get_profile("ci"), max_examples=2000, stateful_step_count=25)
-PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
-settings.load_profile(PROFILE)
+PROFILE = load()
 
 
 def scaled(share: float, floor: int = 10) -> int:
