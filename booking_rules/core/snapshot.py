@@ -388,14 +388,19 @@ class Snapshot:
                 found = by_client[client] = array("i")
             found.append(r)
 
+        # A history is usually in start order already (an export's is): then so is each
+        # key's rows, and no sort is needed (one pass in C decides it).
+        in_order = all(map(le, starts, islice(starts, 1, None)))
+
         def sparse(column: Mapping[int, str]) -> dict[str | None, list[int]]:
             # Few rows name a room, a machine, an offer or a course item: walk those.
             out: dict[str | None, list[int]] = defaultdict(list)
             for r, value in column.items():
                 if blocks[r] and live(r):
                     out[value].append(r)
-            for bucket in out.values():
-                bucket.sort(key=starts.__getitem__)
+            if not in_order:
+                for bucket in out.values():
+                    bucket.sort(key=starts.__getitem__)
             return out
 
         def grouped(groups: Mapping[str | None, Sequence[int]]) -> RowIndexes[m.Appointment]:
@@ -408,9 +413,6 @@ class Snapshot:
                 groups[key] = array("i", sorted(found, key=by_start))
             return groups
 
-        # A history is usually in start order already (an export's is): then so is each
-        # key's rows, and no sort is needed (one pass in C decides it).
-        in_order = all(map(le, starts, islice(starts, 1, None)))
         self._by_staff = grouped(by_staff if in_order else in_start_order(by_staff))
         self._by_client = grouped(by_client if in_order else in_start_order(by_client))
         self._by_room = grouped(sparse(t.room))
