@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import Any
 
 import httpx
 
+from .. import _json
 from ._app import create_app
 from ._bench import API_ROOT
 from ._clock import SandboxClock
@@ -88,5 +88,5 @@ def _read(path: str | Path) -> dict[str, Any]:
     import booking_rules as br
 
     br.load_snapshot(path)  # a bad file's InputError names it, the JSON path and the need
-    doc: dict[str, Any] = json.loads(Path(path).read_text(encoding="utf-8"))
+    doc: dict[str, Any] = _json.read_json(path, what="snapshot", limit=_json.MAX_SNAPSHOT_BYTES)
     return doc

@@ -55,6 +55,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 import booking_rules as br
 from booking_rules.platforms import pne  # the platform's package face, as Phorest's _adapter
 
+from .. import _json as _reader  # the bounded file reader (README "Input limits")
 from ._clock import SandboxClock
 from ._transport import transport
 
@@ -468,7 +469,8 @@ class LocalPneSandbox:
             doc: Mapping[str, Any] = snapshot
         else:
             pne.load_snapshot(snapshot)  # a bad file's InputError names the file and path
-            doc = json.loads(Path(snapshot).read_text(encoding="utf-8"))
+            doc = _reader.read_json(snapshot, what="snapshot",
+                                    limit=_reader.MAX_SNAPSHOT_BYTES)
         self.clock = SandboxClock(now)
         self.state = PneState(doc)
         self.app = create_pne_app(self.state, clock=self.clock, credentials=credentials,
@@ -503,7 +505,8 @@ def run_pne_cli(opts: Mapping[str, Any], *, vish: bool, serve: Callable[..., Non
         if not snapshot:
             raise br.InputError("--snapshot", "", "a PNE snapshot file")
         pne.load_snapshot(snapshot)  # a bad file's InputError names the file and path
-        doc = json.loads(Path(str(snapshot)).read_text(encoding="utf-8"))
+        doc = _reader.read_json(str(snapshot), what="snapshot",
+                                limit=_reader.MAX_SNAPSHOT_BYTES)
         username, password = opts.get("username"), opts.get("password")
         if (username is None) != (password is None):
             raise br.InputError("--username/--password", "", "both, or neither")

@@ -9,7 +9,6 @@ takes ``BranchState.current`` once and sees one consistent state, without a lock
 from __future__ import annotations
 
 import copy
-import json
 import random
 import threading
 import uuid
@@ -20,6 +19,7 @@ from typing import Any, NamedTuple
 
 import booking_rules as br
 
+from .. import _json
 from ._adapter import LIST_KEYS, Placed, page_items, read_appointments
 
 Row = dict[str, Any]
@@ -111,7 +111,7 @@ class SandboxState:
         sources = []
         for path in paths:
             br.load_snapshot(path)  # its InputError names the file, the path and the need
-            docs.append(json.loads(Path(path).read_text(encoding="utf-8")))
+            docs.append(_json.read_json(path, what="snapshot", limit=_json.MAX_SNAPSHOT_BYTES))
             sources.append(str(path))
         return cls(docs, now=now, business_id=business_id, sources=sources, seed=seed)
 
