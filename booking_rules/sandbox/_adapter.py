@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 import booking_rules as br
+from booking_rules import _json
 from booking_rules._slots import slots_to_phorest
 from booking_rules._time import parse_instant
 from booking_rules.core.engine import resolve
@@ -79,3 +80,15 @@ def _raw_schedules(body: Mapping[str, Any]) -> Sequence[Mapping[str, Any]]:
         out.extend(s for s in group.get("serviceSchedules") or [] if isinstance(s, Mapping))
     out.extend(s for s in body.get("schedules") or [] if isinstance(s, Mapping))
     return out
+
+
+def body_object(raw: bytes) -> dict[str, Any]:
+    """A request body as the JSON object it must be, read by the bounded reader (README
+    "Input limits": depth, integer size, key length), or an InputError naming what is
+    wrong: a 400, never the 500 a body nested 100,000 deep was."""
+    if not raw.strip():
+        raise br.InputError("request body", "", "a JSON object (the body is empty)")
+    body = _json.loads(raw, "request body")
+    if not isinstance(body, dict):
+        raise br.InputError("request body", "", "a JSON object", type(body).__name__)
+    return body

@@ -17,7 +17,7 @@ from starlette.routing import Route
 
 import booking_rules as br
 
-from ._adapter import Placed, parse_instant, place, slots_to_phorest
+from ._adapter import Placed, body_object, parse_instant, place, slots_to_phorest
 from ._bench import API_ROOT, LOG, Bench, FaultState, RequestLog, error_body
 from ._clock import SandboxClock
 from ._config import DEFAULT_CREDENTIALS, Credentials, Faults, SandboxConfig
@@ -555,16 +555,7 @@ def _worded(exc: br.InputError) -> str:
 
 
 async def _body(request: Request) -> dict[str, Any]:
-    raw = await request.body()
-    if not raw.strip():
-        raise br.InputError("request body", "", "a JSON object (the body is empty)")
-    try:
-        body = msgspec.json.decode(raw)
-    except msgspec.DecodeError as exc:
-        raise br.InputError("request body", "", f"valid JSON ({exc})") from None
-    if not isinstance(body, dict):
-        raise br.InputError("request body", "", "a JSON object", type(body).__name__)
-    return body
+    return body_object(await request.body())
 
 
 def _body_instant(body: Mapping[str, Any], key: str) -> datetime:

@@ -291,7 +291,7 @@ def _readable(body: bytes) -> Any:
         return body[:_LOG_BODY_LIMIT].decode("utf-8", "replace") + "...(cut)"
     try:
         return json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested past the parser's stack
         return body.decode("utf-8", "replace")
 
 

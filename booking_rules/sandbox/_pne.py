@@ -343,9 +343,9 @@ async def _body(request: Request) -> dict[str, Any]:
     if not raw.strip():
         raise _Refused(400, "the body is empty: expected a JSON object")
     try:
-        body = json.loads(raw)
-    except ValueError as exc:
-        raise _Refused(400, f"the body is not valid JSON ({exc.__class__.__name__})") from None
+        body = _reader.loads(raw, "request body")  # bounded: depth, integers, key length
+    except br.InputError as exc:
+        raise _Refused(400, f"the body is not usable JSON ({exc})") from None
     if not isinstance(body, dict):
         raise _Refused(400, "expected a JSON object")
     return body

@@ -40,7 +40,7 @@ from starlette.routing import Route
 
 import booking_rules as br
 
-from ._adapter import client_of, parse_instant, read_records
+from ._adapter import body_object, client_of, parse_instant, read_records
 from ._bench import API_ROOT
 from ._store import BranchState, Current, Row, SandboxState, z_millis
 
@@ -502,16 +502,7 @@ def _voucher_row(body: Mapping[str, Any], voucher_id: str) -> Row:
 
 
 async def _body(request: Request) -> dict[str, Any]:
-    raw = await request.body()
-    if not raw.strip():
-        raise br.InputError("request body", "", "a JSON object (the body is empty)")
-    try:
-        body = msgspec.json.decode(raw)
-    except msgspec.DecodeError as exc:
-        raise br.InputError("request body", "", f"valid JSON ({exc})") from None
-    if not isinstance(body, dict):
-        raise br.InputError("request body", "", "a JSON object", type(body).__name__)
-    return body
+    return body_object(await request.body())
 
 
 def _json(body: object, status: int = 200, headers: Mapping[str, str] | None = None

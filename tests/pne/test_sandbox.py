@@ -116,6 +116,11 @@ def test_bad_bodies_are_4xx_with_a_clear_message(sb: LocalPneSandbox) -> None:
     answer = sb.client.post("/appointments", json={"CompanyId": "co_lakeside",
                                                    "CustomerId": 5})
     assert answer.status_code == 400 and "CustomerId" in answer.json()["Message"]
+    # Issue 12: the bounded reader's limits, a 400 naming the place, never a 500.
+    for data, said in ((b"[" * 100_000 + b"]" * 100_000, "nested at most 64"),
+                       (b'{"CustomerId": ' + b"9" * 5000 + b"}", "at CustomerId")):
+        answer = sb.client.post("/appointments", content=data)
+        assert answer.status_code == 400 and said in answer.json()["Message"], answer.text
 
 
 def test_vish_mode_and_the_daily_budget() -> None:

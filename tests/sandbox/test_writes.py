@@ -100,6 +100,14 @@ def test_unusable_bodies_are_400_with_the_validation_message(sb: LocalSandbox) -
         "expected an ISO-8601 instant")
     r = sb.client.post(f"{BR}/booking", content=b"{not json")
     assert r.status_code == 400 and "valid JSON" in r.json()["detail"]
+    # Issue 12: a body beyond the input limits is a 400 naming the place, never a 500
+    # (100,000-deep JSON was a RecursionError in the decoder and in the request log).
+    for data, said in ((b"[" * 100_000 + b"]" * 100_000, "nested at most 64"),
+                       (b'{"clientId": ' + b"9" * 5000 + b"}", "at clientId"),
+                       (b'{"clientId": "\\ud800"}', "at clientId")):
+        for path in (f"{BR}/booking", f"{BR}/purchase"):  # _app and _writes
+            r = sb.client.post(path, content=data)
+            assert r.status_code == 400 and said in r.json()["detail"], (path, r.text)
 
 
 def test_engine_only_codes_refuse_with_phorest_generic_message(sb: LocalSandbox) -> None:
