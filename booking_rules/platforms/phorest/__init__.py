@@ -49,9 +49,11 @@ def check(snapshot: Snapshot, request: object, *, now: datetime, online: bool = 
     require_bool(online, "online")
     if kind is not None and kind not in KINDS:
         raise InputError("kind", "", f"one of {', '.join(KINDS)}, or None", kind)
+    plain = False
     if type(request) is dict or isinstance(request, Mapping):
-        _json.check_value(request, source)  # a dict of the caller's own, or the CLI's
+        # A dict of the caller's own, or the CLI's: held to the input limits.
+        plain = _json.check_value(request, source)
     rs = resolve_ruleset(require_ruleset(ruleset), TABLE)
     snap = snapshot_for(snapshot, rs)
-    req = parse_request(request, snap, source, kind)
+    req = parse_request(request, snap, source, kind, plain=plain)
     return run(snap, req, now=now, online=online or rs.online, rs=rs)

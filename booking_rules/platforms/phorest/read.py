@@ -10,7 +10,7 @@ canonical requests, and the snapshot readers re-exported from their modules.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
@@ -28,9 +28,16 @@ from ...core import model as m
 from .common import Audit, join, page_items, validate
 from .document import read_snapshot_doc, split_snapshot_json
 from .history import AppointmentRow, table_from_json, table_from_value
+from .typed import (
+    ClientAppointmentSchedule,
+    CreateBooking,
+    ServiceSchedule,
+    typed_create_booking,
+)
 from .wire import (
     APPOINTMENT_UNUSED,
     AppointmentIn,
+    ClientAppointmentScheduleIn,
     CreateBookingIn,
     ServiceScheduleIn,
     UpdateAppointmentIn,
@@ -73,7 +80,7 @@ def infer_kind(body: Mapping[str, Any]) -> PhorestKind | None:
     return None
 
 
-def _offer_link(ss: ServiceScheduleIn) -> tuple[str | None, bool]:
+def _offer_link(ss: ServiceScheduleIn | ServiceSchedule) -> tuple[str | None, bool]:
     """The offer a schedule books (RULES.md §4): ``specialOfferId``, or the service
     group Phorest models an offer as (``branchServiceGroupId``), which may also be a group
     that is no offer (then the offer rules answer UNKNOWN, never a silent PASS)."""
@@ -84,16 +91,26 @@ def _offer_link(ss: ServiceScheduleIn) -> tuple[str | None, bool]:
     return None, False
 
 
-def read_create_booking(body: object, source: str, path: str = "body") -> m.Request:
+def read_create_booking(body: object, source: str, path: str = "body", *,
+                        typed: bool = False) -> m.Request:
     """A createBooking body made canonical. Its times are instants (``Z`` or an offset, or
-    none: read as UTC, as Phorest documents), so no zone is needed to read them."""
-    audit = Audit(_FATE)
-    b = validate(CreateBookingIn, audit.row(CreateBookingIn, body, "createBooking", ""),
-                 source, path)
+    none: read as UTC, as Phorest documents), so no zone is needed to read them.
+
+    ``typed``: the body holds no value of a subclass (``_json.check_value`` said so), so
+    if it has the common shape it is read by msgspec (``typed``), not the audit and
+    pydantic: the same values, at a fraction of the cost."""
+    b: CreateBookingIn | CreateBooking | None = typed_create_booking(body) if typed else None
+    audit: Audit | None = None
+    if b is None:  # not the common shape: the full read, which says what it found
+        audit = Audit(_FATE)
+        b = validate(CreateBookingIn, audit.row(CreateBookingIn, body, "createBooking", ""),
+                     source, path)
     notices: list[m.Notice] = []
-    groups: list[tuple[str, str | None, list[ServiceScheduleIn]]] = []
-    if b.clientAppointmentSchedules:
-        for i, cas in enumerate(b.clientAppointmentSchedules):
+    groups: list[tuple[str, str | None, Sequence[ServiceScheduleIn | ServiceSchedule]]] = []
+    cases: Sequence[ClientAppointmentScheduleIn | ClientAppointmentSchedule] = (
+        b.clientAppointmentSchedules or ())
+    if cases:
+        for i, cas in enumerate(cases):
             groups.append((f"clientAppointmentSchedules[{i}]", cas.clientId,
                            cas.serviceSchedules))
     if b.schedules:
@@ -105,7 +122,8 @@ def read_create_booking(body: object, source: str, path: str = "body") -> m.Requ
     if not groups:
         raise InputError(source, join(path, "clientAppointmentSchedules"),
                          "at least one clientAppointmentSchedules[].serviceSchedules[] item")
-    notices += audit.notices()
+    if audit is not None:
+        notices += audit.notices()
     schedules: list[m.Schedule] = []
     for prefix, group_client, items in groups:
         for j, ss in enumerate(items):

@@ -23,9 +23,10 @@ _BODY_KEYS = (field_names(CreateBookingIn) | field_names(UpdateAppointmentIn)) -
 
 
 def parse_request(request: object, snapshot: Snapshot, source: str = "<request>",
-                  kind: str | None = None) -> m.Request:
+                  kind: str | None = None, *, plain: bool = False) -> m.Request:
     """A request as given (``{"kind", "path", "body"}``, a bare body, or a Request) made
-    canonical."""
+    canonical. ``plain``: ``_json.check_value`` answered True for it (no value of a
+    subclass), so a createBooking body of the common shape may take the typed read."""
     if isinstance(request, m.Request):
         return request
     if type(request) is not dict and not isinstance(request, Mapping):
@@ -56,7 +57,7 @@ def parse_request(request: object, snapshot: Snapshot, source: str = "<request>"
         req = read_write(kind, body, path_ids, snapshot.branch, source, path)
     elif kind == "createBooking":
         _bounded(body, source, path)
-        req = read_create_booking(body, source, path)
+        req = read_create_booking(body, source, path, typed=plain)
     elif kind == "updateAppointment":
         existing = snapshot.appointments.get(str(body.get("appointmentId", "")))
         req = read_update_appointment(body, source, snapshot.zone,
