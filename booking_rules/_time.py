@@ -118,6 +118,24 @@ def to_micros(instant: datetime) -> int:
     return (instant - EPOCH) // _ONE_US
 
 
+def query_micros(instant: datetime) -> int:
+    """``to_micros`` for the instants an index query is asked about, remembered: a check
+    asks about the same few instants (its schedules' starts and ends) some thirty times,
+    and a dict hit (a datetime keeps its hash) costs half the arithmetic. Pure, so it
+    cannot go stale; bounded, and emptied when full (a long-running server asks about
+    ever new instants), so it cannot grow."""
+    found = _QUERY_MICROS.get(instant)
+    if found is None:
+        found = (instant - EPOCH) // _ONE_US
+        if len(_QUERY_MICROS) >= 4096:
+            _QUERY_MICROS.clear()
+        _QUERY_MICROS[instant] = found
+    return found
+
+
+_QUERY_MICROS: dict[datetime, int] = {}
+
+
 def parse_wall_instant(text: str) -> tuple[datetime, bool, datetime]:
     """An ISO-8601 write instant: (as aware UTC, had no offset so read as UTC, the wall
     clock as written with its offset dropped)."""

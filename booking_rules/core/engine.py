@@ -15,7 +15,7 @@ from .._errors import InputError
 from .._time import UTC, format_utc, require_instant
 from . import model as m
 from .context import Context, Item
-from .occupancy import usage
+from .occupancy import has_spare
 from .report import Report, Violation, coverage_dates
 from .rule import Finding, Rule, Unknown
 from .ruleset import Ruleset
@@ -287,8 +287,21 @@ class Checker:
                 continue
             ctx = Context(view, req, self.now, self.online, rs)
             location = item.schedule.location
+            reads = rs.lists_read(steps)
             if needed is not None:
-                needed |= rs.lists_read(steps)
+                needed |= reads
+            offer = item.schedule.offer_id
+            if not (uncovered or hidden or (absent and reads & absent)
+                    or (stale and reads & stale.keys()) or (offer and offer not in snap.offers)):
+                # The common case, kept tight: no step below would answer UNKNOWN before
+                # its rule runs (each of those tests reads only lists in ``reads``).
+                for step in steps:
+                    ctx.options = step.options
+                    for outcome in step.check(item, ctx):
+                        yield step.rule, outcome, item, location
+                if ctx.expired and expired_rule is not None:
+                    yield from self._expired(ctx, expired_rule, reported, item, location)
+                continue
             for step in steps:
                 ctx.options = step.options
                 if uncovered and step.history:
@@ -324,11 +337,16 @@ class Checker:
                 for outcome in step.check(item, ctx):
                     yield step.rule, outcome, item, location
             if ctx.expired and expired_rule is not None:
-                for a in ctx.expired.values():
-                    if a.id in reported:
-                        continue
-                    reported.add(a.id)
-                    yield expired_rule, _expired(a, ctx), item, location
+                yield from self._expired(ctx, expired_rule, reported, item, location)
+
+    @staticmethod
+    def _expired(ctx: Context, rule: Rule, reported: set[str], item: Item, location: str
+                 ) -> Iterator[tuple[Rule, Finding | Unknown, Item | None, str]]:
+        """The RESERVED holds this schedule's rules took as expired, each said once."""
+        for a in ctx.expired.values():
+            if a.id not in reported:
+                reported.add(a.id)
+                yield rule, _expired(a, ctx), item, location
 
     def _held(self, prior: Item, view: Snapshot, req: m.Request) -> m.Appointment:
         """An earlier schedule as the later ones see it: with no room (machine) named and
@@ -342,14 +360,14 @@ class Checker:
             ctx = Context(view, req, self.now, self.online, self.rs)
             start, end = prior.span
             if not s.room_id:
-                room = next((r for r in service.room_ids if r in view.rooms and usage(
+                room = next((r for r in service.room_ids if r in view.rooms and has_spare(
                     ctx.room_appointments(r, start, end), view.room_breaks(r, start, end),
-                    view.rooms[r].capacity, start, end)[0] < view.rooms[r].capacity), None)
+                    view.rooms[r].capacity, start, end)), None)
             if not s.machine_id:
-                machine = next((x for x in service.machine_ids if x in view.machines and usage(
-                    ctx.machine_appointments(x, start, end),
-                    view.machine_breaks(x, start, end), view.machines[x].quantity, start,
-                    end)[0] < view.machines[x].quantity), None)
+                machine = next((x for x in service.machine_ids if x in view.machines
+                                and has_spare(ctx.machine_appointments(x, start, end),
+                                              view.machine_breaks(x, start, end),
+                                              view.machines[x].quantity, start, end)), None)
         return prior.as_appointment(prior.location, room, machine)
 
 

@@ -16,7 +16,7 @@ from datetime import datetime
 from operator import eq, sub
 from typing import Generic, TypeVar
 
-from .._time import to_micros
+from .._time import query_micros, to_micros
 
 T = TypeVar("T")
 
@@ -46,7 +46,7 @@ class IntervalIndex(Generic[T]):
 
         An empty interval (end equal to start) overlaps nothing, on either side (RULES.md
         §1: a zero-length row occupies no time, not even inside a span around it)."""
-        s, e = to_micros(start), to_micros(end)
+        s, e = query_micros(start), query_micros(end)
         if e <= s:
             return []
         starts = self._starts
@@ -65,7 +65,7 @@ class IntervalIndex(Generic[T]):
 
     def containing(self, start: datetime, end: datetime) -> T | None:
         """For disjoint intervals: the one that holds all of ``[start, end)``, if any."""
-        s, e = to_micros(start), to_micros(end)
+        s, e = query_micros(start), query_micros(end)
         i = bisect_right(self._starts, s) - 1
         if i >= 0 and self._ends[i] >= e:
             return self._item(i)
@@ -73,7 +73,7 @@ class IntervalIndex(Generic[T]):
 
     def from_(self, instant: datetime) -> Iterator[T]:
         """Items starting at or after ``instant``, earliest first."""
-        i = bisect_left(self._starts, to_micros(instant))
+        i = bisect_left(self._starts, query_micros(instant))
         for j in range(i, len(self._starts)):
             yield self._item(j)
 

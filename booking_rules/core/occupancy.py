@@ -49,3 +49,12 @@ def usage(appointments: Sequence[Appointment], breaks: Sequence[Break], units: i
         intervals += [(b.start, b.end)] * max(units, 1)
     count, at, _ = peak(intervals, start, end)
     return count, at
+
+
+def has_spare(appointments: Sequence[Appointment], breaks: Sequence[Break], units: int,
+              start: datetime, end: datetime) -> bool:
+    """Whether ``usage`` stays below ``units``: decided by the count alone when fewer
+    appointments than units overlap and no break does (the peak cannot exceed the count)."""
+    if not breaks and len(appointments) < units:
+        return True
+    return usage(appointments, breaks, units, start, end)[0] < units

@@ -19,13 +19,13 @@ import copy
 import threading
 from array import array
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from itertools import compress, islice
 from operator import and_, le, not_
 
-from .._time import EPOCH, UTC, local_date, to_micros, wall_to_utc
+from .._time import EPOCH, UTC, local_date, query_micros, to_micros, wall_to_utc
 from . import model as m
 from .appointments import AppointmentMap, AppointmentTable, Columns, micros_of_day
 from .index import IntervalIndex, RowIndexes, merge, subtract
@@ -81,11 +81,15 @@ class Delta:
     upserts: Mapping[str, m.Appointment] = field(default_factory=dict)
     removed: frozenset[str] = frozenset()
 
+    def plus(self, upserts: Mapping[str, m.Appointment]) -> Delta:
+        """This delta followed by one that only adds or changes ``upserts``."""
+        return Delta({**self.upserts, **upserts},
+                     self.removed - upserts.keys() if self.removed else self.removed)
+
     def then(self, later: Delta) -> Delta:
         """This delta followed by ``later``."""
-        if not later.removed:  # the engine's case: schedules added one after another
-            return Delta({**self.upserts, **later.upserts},
-                         self.removed - later.upserts.keys() if self.removed else self.removed)
+        if not later.removed:
+            return self.plus(later.upserts)
         upserts = {k: v for k, v in self.upserts.items() if k not in later.removed}
         upserts.update(later.upserts)
         return Delta(upserts, (self.removed | later.removed) - later.upserts.keys())
@@ -99,11 +103,12 @@ class _Overlay:
                  "by_staff", "delta", "hidden")
 
     def __init__(self, delta: Delta, course_items: Mapping[str, m.ClientCourseItem],
-                 base_ids: Mapping[str, object]) -> None:
+                 base_ids: Container[str]) -> None:
         self.delta = delta
         # A changed appointment hides its base row as a removed one does; a new one (the
         # engine's earlier schedules of a request) hides nothing, so the base's answers
-        # need no filtering then.
+        # need no filtering then. (``base_ids``: the base table's ids, a dict, not the
+        # appointment map, whose ``in`` is a Python call.)
         changed = [k for k in delta.upserts if k in base_ids]
         self.hidden = delta.removed | frozenset(changed) if changed else delta.removed
         # Unrolled (one overlay per earlier schedule of a request: a hot path).
@@ -544,7 +549,7 @@ class Snapshot:
         if index is None:
             return []
         start, end = self.day_bounds(day)
-        return sorted(index.starting(to_micros(start), to_micros(end)),
+        return sorted(index.starting(query_micros(start), query_micros(end)),
                       key=lambda a: (a.start, a.id))
 
     def course_sessions(self, client_course_id: str) -> list[m.Appointment]:
@@ -679,20 +684,25 @@ class Snapshot:
         the size of the change; an overlay of an overlay composes the two changes.
         ``coverage``: what the changed snapshot covers and when its lists were fetched
         (a refresh from a cache moves it), else this snapshot's."""
-        later = Delta({a.id: a for a in upserts}, frozenset(removed))
+        added = {a.id: a for a in upserts}
+        gone = frozenset(removed) if removed else _NONE
         base = self._root()
-        delta = self._overlay.delta.then(later) if self._overlay is not None else later
+        if self._overlay is None:
+            delta = Delta(added, gone)
+        elif gone:
+            delta = self._overlay.delta.then(Delta(added, gone))
+        else:  # the engine's case: one more schedule of a request
+            delta = self._overlay.delta.plus(added)
         # A shallow copy of the base's attributes (indexes shared), made directly: the
         # engine lays one overlay per earlier schedule of a request, so this is a hot path.
         out = object.__new__(Snapshot)
-        out.__dict__.update(base.__dict__)
-        out._base_snapshot = base
-        out._overlay = _Overlay(delta, base.course_items, base.appointments)
-        out.coverage = self.coverage if coverage is None else coverage
-        out.appointments = _OverlayMap(base.appointments, delta)
-        out._variants = {}
-        out._variants_lock = threading.Lock()
-        out._finish_variant = None
+        attrs = out.__dict__
+        attrs.update(base.__dict__)
+        attrs.update(_base_snapshot=base,
+                     _overlay=_Overlay(delta, base.course_items, base._table.row_of),
+                     coverage=self.coverage if coverage is None else coverage,
+                     appointments=_OverlayMap(base.appointments, delta), _variants={},
+                     _variants_lock=threading.Lock(), _finish_variant=None)
         return out
 
     def with_records(self, records: Records,
@@ -769,5 +779,6 @@ class _QuarantineIndex:
         return None
 
 
+_NONE: frozenset[str] = frozenset()
 _ALL_TIME = (to_micros(datetime.min.replace(tzinfo=UTC)),
              to_micros(datetime.max.replace(tzinfo=UTC)))
