@@ -120,3 +120,16 @@ def test_spans_are_shown_in_local_time_and_utc() -> None:
     s = datetime(2026, 12, 1, 15, tzinfo=UTC)
     assert format_span(s, s + timedelta(minutes=45), TORONTO) == (
         "2026-12-01 10:00-10:45 EST (15:00Z-15:45Z)")
+
+
+def test_query_instants_are_remembered_exactly_and_within_bounds() -> None:
+    from booking_rules import _time
+
+    instant = datetime(2026, 10, 4, 2, 30, tzinfo=UTC)
+    # The same instant in another zone is the same key and the same microseconds.
+    assert _time.query_micros(instant.astimezone(SYDNEY)) == _time.to_micros(instant)
+    assert _time.query_micros(instant) == _time.to_micros(instant)
+    for k in range(10_000):  # a long-running server asks about ever new instants
+        at = instant + timedelta(microseconds=k)
+        assert _time.query_micros(at) == _time.to_micros(at)
+    assert len(_time._QUERY_MICROS) <= 4096

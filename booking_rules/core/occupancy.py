@@ -53,8 +53,12 @@ def usage(appointments: Sequence[Appointment], breaks: Sequence[Break], units: i
 
 def has_spare(appointments: Sequence[Appointment], breaks: Sequence[Break], units: int,
               start: datetime, end: datetime) -> bool:
-    """Whether ``usage`` stays below ``units``: decided by the count alone when fewer
-    appointments than units overlap and no break does (the peak cannot exceed the count)."""
+    """Whether ``usage`` stays below ``units``, for appointments and breaks that each
+    overlap ``[start, end)`` (as the snapshot's queries return them): decided by the
+    count alone when it can. Fewer appointments than units and no break cannot reach
+    them; with one unit, anything overlapping takes it (the peak is at least one)."""
     if not breaks and len(appointments) < units:
         return True
+    if units <= 1:
+        return False
     return usage(appointments, breaks, units, start, end)[0] < units
