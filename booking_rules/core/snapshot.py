@@ -20,10 +20,11 @@ import threading
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from itertools import compress, islice
 from operator import and_, le, not_
+from types import MappingProxyType
+from typing import NamedTuple
 
 from .._time import EPOCH, UTC, local_date, query_micros, to_micros, wall_to_utc
 from . import model as m
@@ -74,11 +75,12 @@ def blocking(a: m.Appointment) -> bool:
     return not a.deleted and a.activation_state not in m.NON_BLOCKING_STATES
 
 
-@dataclass(frozen=True)
-class Delta:
-    """What an overlay changes: appointments added or changed (by id) and ids removed."""
+class Delta(NamedTuple):
+    """What an overlay changes: appointments added or changed (by id) and ids removed.
+    A named tuple, not a frozen dataclass: the engine makes one per earlier schedule of a
+    request, and a tuple is built several times faster."""
 
-    upserts: Mapping[str, m.Appointment] = field(default_factory=dict)
+    upserts: Mapping[str, m.Appointment] = MappingProxyType({})
     removed: frozenset[str] = frozenset()
 
     def plus(self, upserts: Mapping[str, m.Appointment]) -> Delta:
