@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import copy
 from typing import Any
+from unittest import mock
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import booking_rules as br
 from booking_rules._time import LocalDays
-from booking_rules.platforms.phorest import document
+from booking_rules.platforms.phorest import document, writes
 
 from .conftest import salon_doc
 
@@ -97,3 +100,51 @@ def test_fast_paths_read_what_the_model_reads(zone: str,
     assert all(r.start.utcoffset() is not None and r.start.tzinfo is r.end.tzinfo
                for r in fast.roster)
     assert {n.rule for n in fast.notices} >= {"unknown_field", "null_field"}
+
+
+# --- clients: tens of thousands of rows, the plain ones read without pydantic ----------
+
+_NAME = st.none() | st.sampled_from(["Mary", "", "O'Neil"]) | st.integers(0, 3) | \
+    st.booleans() | st.just(["x"])
+_CLIENT_ID = st.sampled_from(["cli_mary", "cli_new", "cli_a", "", "cli_b"])
+
+
+@st.composite
+def _client(draw: st.DrawFn) -> object:
+    """Mostly rows a load accepts (an id string the records read), each with at most
+    one oddity the plain read must hand to the models: a name of another type, a null,
+    an unknown key, an empty id, an id of another type, no id, a row that is no object."""
+    row: dict[str, object] = {"clientId": draw(_CLIENT_ID)}
+    for key in ("firstName", "lastName", "version", "creatingBranchId", "email"):
+        if draw(st.booleans()):
+            row[key] = draw(st.sampled_from(["Ann", "Lee", None]) if key != "version"
+                            else st.integers(0, 5) | st.none())
+    odd = draw(st.integers(0, 9))
+    if odd == 0:
+        row[draw(st.sampled_from(["firstName", "lastName", "version"]))] = draw(_NAME)
+    elif odd == 1:
+        row[draw(st.sampled_from(["firstname", "colour", "clientID"]))] = "x"
+    elif odd == 2:
+        return draw(st.sampled_from([None, "cli_x", 7, [], {"clientId": 7}, {}]))
+    return row
+
+
+def _read(doc: dict[str, Any]) -> object:
+    try:
+        snap = br.load_snapshot(copy.deepcopy(doc))
+    except br.InputError as exc:
+        return str(exc)
+    return (snap.clients, snap.notices, snap.unreadable, snap.quarantined,
+            snap.records.clients)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_client(), max_size=6))
+def test_plain_client_rows_read_what_the_models_read(clients: list[object]) -> None:
+    doc = salon_doc()
+    doc["clients"] = clients
+    fast = _read(doc)
+    with mock.patch.object(document, "plain_client", lambda raw: None), \
+            mock.patch.object(writes, "plain_client", lambda raw: None):
+        slow = _read(doc)
+    assert fast == slow

@@ -48,6 +48,7 @@ from .wire import (
     TimeSlotIn,
     Wire,
     WorkTimeTableIn,
+    known_names,
 )
 from .wire import BreakIn as BreakIn
 
@@ -150,9 +151,12 @@ class _Reader:
                     it.get("clientCourseItemId") for it in item.get("clientCourseItems") or ()
                     if isinstance(it, dict)]
                 for value in named:
-                    if isinstance(value, str) and value:
-                        self.parts.unreadable.setdefault(CANONICAL[key], {})[value] = (
-                            f"{key}[{i}]")
+                    self.unreadable_id(key, value, i)
+
+    def unreadable_id(self, key: str, value: object, i: int) -> None:
+        """Remember that row ``i`` of list ``key``, unreadable, names id ``value``."""
+        if isinstance(value, str) and value:
+            self.parts.unreadable.setdefault(CANONICAL[key], {})[value] = f"{key}[{i}]"
 
     def quarantine(self, path: str, reason: str, days: frozenset[date] | None,
                    holds: dict[str, str]) -> None:
@@ -333,10 +337,7 @@ def read_snapshot_doc(
                 it.clientCourseItemId, cc.clientCourseId, cc.clientId, cc.courseId,
                 it.serviceId, it.initialUnits, it.remainingUnits, cc.expiryDate,
                 cc.archived), parts, f"clientCourses[{i}].clientCourseItems[{j}]")
-    for i, cl in reader.each("clients", ClientIn, "clientId"):
-        _put(parts.clients, cl.clientId, m.Client(
-            cl.clientId, _name(cl.firstName, cl.lastName, cl.clientId)), parts,
-            f"clients[{i}]")
+    _read_clients(reader, parts)
 
     if doc.get("coverage") is not None:
         cov = validate(CoverageIn, audit.row(CoverageIn, doc["coverage"], "coverage",
@@ -518,6 +519,36 @@ class _PlainRows:
         return _Break(day, start, end, **text)
 
 
+def _read_clients(reader: _Reader, parts: SnapshotParts) -> None:
+    """The clients, for their names. A branch holds tens of thousands, so a row of the
+    plain shape (every key known, the id a non-empty string, the names strings or null)
+    is read here, without the audit and pydantic, which would find nothing to say and read
+    the same values; any other row takes the model's read, with its notices."""
+    for i, raw in enumerate(reader.rows("clients") or ()):
+        client = plain_client(raw)
+        if client is not None:
+            _put(parts.clients, client.id, client, parts, f"clients[{i}]")
+            continue
+        cl = reader.read(ClientIn, raw, "clients[]", f"clients[{i}]")
+        if cl is not None:
+            _put(parts.clients, cl.clientId, m.Client(
+                cl.clientId, _name(cl.firstName, cl.lastName, cl.clientId)), parts,
+                f"clients[{i}]")
+        elif isinstance(raw, dict):
+            reader.unreadable_id("clients", raw.get("clientId"), i)
+
+
+def plain_client(raw: object) -> m.Client | None:
+    """A client row of the plain shape read without the audit and pydantic, or None."""
+    if type(raw) is dict and raw.keys() <= _CLIENT_KEYS:
+        cid, first, last = raw.get("clientId"), raw.get("firstName"), raw.get("lastName")
+        if type(cid) is str and cid and (first is None or type(first) is str) and (
+                last is None or type(last) is str):
+            return m.Client(cid, _name(first, last, cid))
+    return None
+
+
+_CLIENT_KEYS = known_names(ClientIn)
 _SLOT_KEYS = frozenset({"date", "startTime", "endTime", "timeOffStartTime", "timeOffEndTime",
                         "type"})
 _BREAK_TEXT = ("breakId", "staffId", "roomId", "machineId", "label")
