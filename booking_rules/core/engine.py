@@ -294,8 +294,9 @@ class Checker:
             if not (uncovered or hidden or (absent and reads & absent)
                     or (stale and reads & stale.keys()) or (offer and offer not in snap.offers)):
                 # The common case, kept tight: no step below would answer UNKNOWN before
-                # its rule runs (each of those tests reads only lists in ``reads``).
-                for step in steps:
+                # its rule runs (each of those tests reads only lists in ``reads``). Asked
+                # only for a verdict, a warning rule that cannot answer UNKNOWN is not run.
+                for step in rs.verdict_steps(steps) if errors_only else steps:
                     ctx.options = step.options
                     for outcome in step.check(item, ctx):
                         yield step.rule, outcome, item, location

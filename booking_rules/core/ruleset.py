@@ -115,6 +115,8 @@ class Ruleset:
     # long as the ruleset, so an id is never reused for another).
     _lists_read: dict[int, frozenset[str]] = field(default_factory=dict, init=False,
                                                    compare=False, repr=False)
+    _verdict_steps: dict[int, tuple[Step, ...]] = field(default_factory=dict, init=False,
+                                                        compare=False, repr=False)
 
     def __post_init__(self) -> None:
         self._rank.update((name, i) for i, name in enumerate(self.priority))
@@ -166,6 +168,19 @@ class Ruleset:
                          and not r.reads))
             cached = self._steps.setdefault(key, cached)
         return cached
+
+    def verdict_steps(self, steps: tuple[Step, ...]) -> tuple[Step, ...]:
+        """``steps`` (a tuple ``steps()`` returned) less the warning rules that never
+        answer UNKNOWN themselves and read no history: what can change a verdict when the
+        engine answers none of them UNKNOWN first (the lists each reads held, fresh and
+        covered). A rule reading history is kept: the RESERVED holds its queries find
+        expired are reported (``expired_hold``), at the severity a ruleset gives."""
+        found = self._verdict_steps.get(id(steps))
+        if found is None:
+            found = self._verdict_steps.setdefault(id(steps), tuple(
+                s for s in steps if s.rule.may_be_unknown or s.history
+                or self.severity_of(s.rule) != "warning"))
+        return found
 
     def lists_read(self, steps: tuple[Step, ...]) -> frozenset[str]:
         """Every list the rules of ``steps`` (a tuple ``steps()`` returned) read."""
