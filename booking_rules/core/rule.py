@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from .model import Subject
@@ -264,8 +265,10 @@ class Rule:
             # ``needs`` names parts of a schedule: a rule of another subject has none.
             object.__setattr__(self, "needs", frozenset())
 
-    @property
+    @cached_property
     def name(self) -> str:
+        # Asked on every finding and every severity look-up: computed once, kept in the
+        # instance's dict (a frozen dataclass's fields are untouched).
         return self.module.rsplit(".", 1)[-1]
 
     @property
