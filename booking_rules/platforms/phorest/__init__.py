@@ -6,6 +6,8 @@
 - ``load``: snapshot documents from a file (memory-mapped, the history decoded by msgspec)
   or a dict;
 - ``requests``: a request as given (``{"kind", "body"}`` or a bare body) made canonical;
+  ``typed``: the common createBooking body read by msgspec (the audit and pydantic read
+  any other shape, and say what they find);
 - ``codes``: Phorest's code for every rule it runs, and the nineteen its API answers;
 - ``check``: the whole path for one body: ruleset, reading, engine;
 - ``errors``, ``advice``, ``edit``: its error bodies read, its advice, its request bodies
