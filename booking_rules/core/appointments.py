@@ -245,25 +245,21 @@ def micros_of_day(clock: time) -> int:
 class AppointmentMap(Mapping[str, m.Appointment]):
     """The snapshot's appointments by id, each built when asked for."""
 
-    __slots__ = ("_get", "_hidden", "_table")
+    __slots__ = ("_get", "_table")
 
-    def __init__(self, table: AppointmentTable, get: Callable[[int], m.Appointment],
-                 hidden: str | None) -> None:
+    def __init__(self, table: AppointmentTable, get: Callable[[int], m.Appointment]) -> None:
         self._table = table
         self._get = get
-        self._hidden = hidden
 
     def __getitem__(self, key: str) -> m.Appointment:
-        if key == self._hidden:
-            raise KeyError(key)
         return self._get(self._table.row_of[key])
 
     def __contains__(self, key: object) -> bool:
-        return key != self._hidden and key in self._table.row_of
+        return key in self._table.row_of
 
     def __iter__(self) -> Iterator[str]:
-        return (k for k in self._table.row_of if k != self._hidden)
+        return iter(self._table.row_of)
 
     def __len__(self) -> int:
-        return len(self._table.row_of) - (self._hidden in self._table.row_of)
+        return len(self._table.row_of)
 

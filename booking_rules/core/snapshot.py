@@ -276,7 +276,7 @@ class Snapshot:
         self._finish_variant: Snapshot | None = None  # the other with_finish variant
         self._made: dict[int, m.Appointment] = {}
         self.appointments: Mapping[str, m.Appointment] = AppointmentMap(
-            parts.table, self._appointment, None)
+            parts.table, self._appointment)
         self._overlay: _Overlay | None = None
         self._base_snapshot = self  # what an overlay lays its delta over
         # The other conventions' variants (``with_times``: its own is itself, never kept
@@ -668,7 +668,7 @@ class Snapshot:
         out.expanded, out._finish, out._span_ends = expand, finish, span_ends
         out._finish_variant = self  # the other variant of this one
         out._made = {}
-        out.appointments = AppointmentMap(t, out._appointment, None)
+        out.appointments = AppointmentMap(t, out._appointment)
         out._variants = {}
         out._base_snapshot = out
         out._build_indexes()
